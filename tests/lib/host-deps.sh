@@ -25,7 +25,7 @@ PKGS_MAIN=(
 	mmdebstrap device-tree-compiler cpio xz-utils zstd gzip
 	binutils-aarch64-linux-gnu dwarves bpftool python3
 	socat e2fsprogs fakeroot dpkg-dev debhelper dh-dkms dkms lintian rpm rpmlint
-	libkmod-dev pkg-config gnuplot-nox
+	libkmod-dev pkg-config gnuplot-nox arch-test
 )
 PKGS_BPO=(qemu-system-arm qemu-user-static qemu-utils)
 
