@@ -1,0 +1,56 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/install/rootfs.sh: build (once, cached) the Debian trixie arm64 root
+# filesystem the install suite installs the package into.  It is an ordinary
+# guest: the distro kernel and its headers, dkms, udev, kmod and systemd,
+# made with mmdebstrap through qemu-user (binfmt_misc).  Nothing from this
+# project is in it.
+#
+#   tests/install/rootfs.sh            print the path of the cached tarball,
+#                                      building it first if needed
+#
+# The mirror is the host's own (tests/lib/apt.sh), never written down here.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/lib/common.sh
+. "$here/../lib/common.sh"
+# shellcheck source=tests/lib/apt.sh
+. "$here/../lib/apt.sh"
+
+ROOTFS_PKGS=(linux-image-arm64 linux-headers-arm64 dkms udev kmod systemd systemd-sysv
+	     e2fsprogs initramfs-tools zstd)
+
+rootfs_tar() {
+	local key dir tar uri log
+	key=$(printf '%s\n' trixie arm64 apt "${ROOTFS_PKGS[@]}" | sha256sum | cut -c1-12)
+	dir=$CACHE/install
+	tar=$dir/rootfs-trixie-arm64-$key.tar
+	if [ -s "$tar" ]; then
+		echo "$tar"
+		return 0
+	fi
+	mkdir -p "$dir"
+	[ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] ||
+		die "binfmt_misc has no qemu-aarch64 entry (run tests/lib/host-deps.sh)"
+	uri=$(apt_mirror)
+	log=$dir/rootfs-$key.log
+	log "building the trixie arm64 root filesystem (about 6 minutes; log $log)"
+	local inc
+	inc=$(IFS=,; echo "${ROOTFS_PKGS[*]}")
+	if ! mmdebstrap --arch=arm64 --variant=apt --include="$inc" \
+		--customize-hook='echo vscmi-guest >"$1/etc/hostname"' \
+		--customize-hook='rm -f "$1"/var/cache/apt/archives/*.deb' \
+		trixie "$tar.tmp" "$uri" >"$log" 2>&1; then
+		tail -n 20 "$log" >&2
+		rm -f "$tar.tmp"
+		die "mmdebstrap failed (log $log)"
+	fi
+	mv "$tar.tmp" "$tar"
+	echo "$tar"
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	rootfs_tar
+fi
