@@ -575,13 +575,14 @@ static void check_alias(struct kmod_ctx *ctx)
 		appendf(names, sizeof(names), "%s%s", *names ? ", " : "", n);
 		kmod_module_unref(m);
 	}
-	if (first && !strcmp(first, MODNAME))
+	/* udev loads every module of the list: a competing transport is a risk */
+	if (has_intree)
+		add_check("modalias", "Modalias lookup", L_WARN,
+			  "udev loads the in-tree transport too and it may take the device: the package's modprobe.d alias (alias virtio:d00000020v* virtio_scmi) is missing.",
+			  "%s -> %s", alias, names);
+	else if (first && !strcmp(first, MODNAME))
 		add_check("modalias", "Modalias lookup", L_OK, NULL,
 			  "%s -> %s (what udev loads)", alias, names);
-	else if (has_intree)
-		add_check("modalias", "Modalias lookup", L_WARN,
-			  "The in-tree transport would be loaded; virtio_scmi's modprobe.d alias is missing.",
-			  "%s -> %s", alias, names);
 	else
 		add_check("modalias", "Modalias lookup", L_FAIL,
 			  "udev will not load virtio_scmi for the device; reinstall the package and run depmod -a.",
@@ -979,7 +980,7 @@ int main(int argc, char **argv)
 	char rootbuf[PATH_MAX], p[PATH_MAX], verdict[256];
 	const char *kernel = NULL, *state;
 	struct kmod_ctx *ctx;
-	int c, i, status;
+	int c, i, status, nfail = 0;
 
 	while ((c = getopt_long(argc, argv, "jqvr:k:hV", opts, NULL)) != -1) {
 		switch (c) {
@@ -1059,13 +1060,15 @@ int main(int argc, char **argv)
 	check_protocols();
 	check_counters();
 	kmod_unref(ctx);
+	for (i = 0; i < nchecks; i++)
+		nfail += checks[i].level == L_FAIL;
 
 	if (!nvdevs && !*dt_node) {
 		status = 3;
 		snprintf(verdict, sizeof(verdict),
 			 "verdict: no SCMI over virtio here (no virtio device %d, no \"%s\" node)",
 			 VIRTIO_ID_SCMI, DT_COMPATIBLE);
-	} else if (device_bound && instance_up && bound_protocols > 0) {
+	} else if (device_bound && instance_up && bound_protocols > 0 && !nfail) {
 		status = 0;
 		snprintf(verdict, sizeof(verdict),
 			 "verdict: SCMI is up (%d protocol driver%s bound)", bound_protocols,
