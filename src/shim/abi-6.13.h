@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * arm_scmi core transport ABI, revision 613: Linux 6.13.x.
+ *
+ * No Debian kernel: from the upstream changes merged for 6.13
+ * ("Account for SHMEM memory overhead" adds scmi_chan_info.max_msg_size,
+ * "Relocate atomic_threshold to scmi_desc" adds scmi_desc.atomic_threshold);
+ * scmi_transport still points to the descriptor.  Compile-checked only.
+ */
+#ifndef VSCMI_SHIM_ABI_6_13_H
+#define VSCMI_SHIM_ABI_6_13_H
+
+#include "core-common.h"
+
+#define VSCMI_ABI_NAME "6.13"
+/* struct scmi_transport embeds the descriptor (6.14+) or points to it */
+#define VSCMI_TRANSPORT_EMBEDS_DESC 0
+/* struct scmi_chan_info carries max_msg_size (6.13+) */
+#define VSCMI_CINFO_HAS_MAX_MSG_SIZE 1
+
+/**
+ * struct scmi_chan_info - a channel, allocated by the core
+ * @id: protocol id the channel was set up for
+ * @dev: the channel's transport device
+ * @is_p2a: platform-to-agent (notification) channel
+ * @rx_timeout_ms: reply timeout, a copy of the descriptor's
+ * @max_msg_size: largest payload, from the descriptor or DT arm,max-msg-size
+ * @handle: the SCMI instance (see the ordering note in attach.c)
+ * @no_completion_irq: the channel must be polled
+ * @transport_info: owned by the transport
+ */
+struct scmi_chan_info {
+	int id;
+	struct device *dev;
+	bool is_p2a;
+	unsigned int rx_timeout_ms;
+	unsigned int max_msg_size;
+	struct scmi_handle *handle;
+	bool no_completion_irq;
+	void *transport_info;
+};
+
+/**
+ * struct scmi_desc - transport description, read (and partly written) by the core
+ * @ops: the transport operations
+ * @max_rx_timeout_ms: reply timeout; the core overrides it from DT
+ * @max_msg: messages in flight if get_max_msg is not provided
+ * @max_msg_size: largest payload of any message
+ * @atomic_threshold: DT atomic-threshold-us, latency limit for atomic use
+ * @force_polling: every command is polled
+ * @sync_cmds_completed_on_ret: replies are complete when send returns
+ * @atomic_enabled: atomic (polled, non-sleeping) transfers are allowed
+ */
+struct scmi_desc {
+	const struct scmi_transport_ops *ops;
+	int max_rx_timeout_ms;
+	int max_msg;
+	int max_msg_size;
+	unsigned int atomic_threshold;
+	const bool force_polling;
+	const bool sync_cmds_completed_on_ret;
+	const bool atomic_enabled;
+};
+
+/**
+ * struct scmi_transport - platform data of the "arm-scmi" platform device
+ * @supplier: device whose unbinding must tear the SCMI instance down
+ * @desc: the transport description (must stay writable: the core writes it)
+ * @core_ops: where the core stores its struct scmi_transport_core_operations
+ */
+struct scmi_transport {
+	struct device *supplier;
+	struct scmi_desc *desc;
+	struct scmi_transport_core_operations **core_ops;
+};
+
+#define VSCMI_LAYOUT_STRUCTS(S)			\
+	S(scmi_chan_info)				\
+	S(scmi_desc)					\
+	S(scmi_transport)				\
+	VSCMI_COMMON_LAYOUT_STRUCTS(S)
+
+#define VSCMI_LAYOUT_MEMBERS(M)				\
+	M(scmi_chan_info, id)				\
+	M(scmi_chan_info, dev)				\
+	M(scmi_chan_info, is_p2a)			\
+	M(scmi_chan_info, rx_timeout_ms)		\
+	M(scmi_chan_info, max_msg_size)			\
+	M(scmi_chan_info, handle)			\
+	M(scmi_chan_info, no_completion_irq)		\
+	M(scmi_chan_info, transport_info)		\
+	M(scmi_desc, ops)				\
+	M(scmi_desc, max_rx_timeout_ms)			\
+	M(scmi_desc, max_msg)				\
+	M(scmi_desc, max_msg_size)			\
+	M(scmi_desc, atomic_threshold)			\
+	M(scmi_desc, force_polling)			\
+	M(scmi_desc, sync_cmds_completed_on_ret)	\
+	M(scmi_desc, atomic_enabled)			\
+	M(scmi_transport, supplier)			\
+	M(scmi_transport, desc)				\
+	M(scmi_transport, core_ops)			\
+	VSCMI_COMMON_LAYOUT_MEMBERS(M)
+
+#endif /* VSCMI_SHIM_ABI_6_13_H */

@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio_scmi: attachment to the built-in arm_scmi core.
+ *
+ * The one file that knows the core's private structures (declared per ABI
+ * revision in abi-*.h, selected by abi.h).  It
+ *
+ *  - creates the "arm-scmi" platform device the core's driver binds to, with
+ *    struct scmi_transport as platform data and the DT node compatible with
+ *    "arm,scmi-virtio" as its of_node;
+ *  - implements struct scmi_transport_ops on top of the channel API of
+ *    vscmi.h, translating between struct scmi_xfer and SCMI SDUs.
+ *
+ * Device model.  The "arm-scmi" device is created directly from the virtio
+ * probe, once the queues are live and DRIVER_OK is set, rather than from a
+ * platform driver bound to the DT node that waits for the virtio side: the
+ * node is used only as the of_node the core reads its protocol children
+ * from (shared with the OF-populated "firmware:scmi" device, hence
+ * of_node_reused).  This avoids any deferral or hand-over state machine,
+ * and a single owner (the virtio device) decides the lifetime.  The virtio
+ * device is both the parent of "arm-scmi" and the supplier the core links
+ * to, so unbinding the virtio device (driver unbind, rmmod, hot-unplug)
+ * first unbinds the core through the device link, then our remove
+ * unregisters "arm-scmi"; unbinding the core alone (sysfs) releases the
+ * channels through chan_free and a later rebind sets them up again.
+ *
+ * Channels.  The virtio device has one command queue and at most one event
+ * queue, so only the top-level node (BASE protocol) gets channels; protocol
+ * child nodes share them (chan_available returns false).  chan_free is
+ * called once per idr slot sharing a channel and is idempotent.
+ *
+ * Ordering notes.  Cores before 6.12.110 (and mainline before 7.3) set
+ * cinfo->handle only after chan_setup returns; nothing is delivered to a
+ * channel whose handle is not yet set.  6.12 and 6.13 cores keep a pointer
+ * to the descriptor and write DT overrides into it, so each instance keeps a
+ * writable copy here; 6.14+ copy it into the platform data.
+ */
+
+#include <linux/device.h>
+#include <linux/mutex.h>
+#include <linux/of.h>
+#include <linux/platform_device.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "abi.h"
+#include "../vscmi.h"
+
+#define VSCMI_COMPATIBLE	"arm,scmi-virtio"
+
+/**
+ * struct vscmi_attach - one SCMI instance on top of a vscmi_device
+ * @vd: the transport device
+ * @np: the "arm,scmi-virtio" DT node (referenced)
+ * @pdev: the "arm-scmi" platform device
+ * @core_ops: the core's operations, stored by the core at probe
+ * @desc: the transport description; the core of revisions 612/613 keeps a
+ *	  pointer to it and writes DT overrides into it
+ */
+struct vscmi_attach {
+	struct vscmi_device *vd;
+	struct device_node *np;
+	struct platform_device *pdev;
+	struct scmi_transport_core_operations *core_ops;
+	struct scmi_desc desc;
+};
+
+/*
+ * The single instance, for chan_available(), which gets no device; set
+ * before the "arm-scmi" device is added and cleared after it is gone.
+ */
+static struct vscmi_attach *vscmi_inst;
+
+static struct vscmi_attach *vscmi_get_inst(void)
+{
+	return READ_ONCE(vscmi_inst);
+}
+
+static bool vscmi_chan_available(struct device_node *of_node, int idx)
+{
+	struct vscmi_attach *at = vscmi_get_inst();
+
+	if (!at || of_node != at->np)
+		return false;
+	return idx == 0 || (idx == 1 && at->vd->has_evt);
+}
+
+/* Runs without locks, from the vq callback, a poller or process context */
+static void vscmi_deliver(void *ctx, struct vscmi_chan *ch, u32 hdr,
+			  struct vscmi_msg *msg)
+{
+	struct scmi_chan_info *cinfo = ctx;
+	struct vscmi_attach *at = vscmi_get_inst();
+	struct scmi_transport_core_operations *core;
+
+	if (!at || !READ_ONCE(cinfo->handle)) {
+		atomic64_inc(&ch->stats->no_chan);
+		return;
+	}
+	core = READ_ONCE(at->core_ops);
+	core->rx_callback(cinfo, hdr, msg);
+}
+
+static int vscmi_chan_setup(struct scmi_chan_info *cinfo, struct device *dev,
+			    bool tx)
+{
+	struct vscmi_attach *at = vscmi_get_inst();
+	struct vscmi_chan *ch;
+
+	if (!at)
+		return -ENODEV;
+	if (!tx && !at->vd->has_evt)
+		return -ENODEV;
+#if VSCMI_CINFO_HAS_MAX_MSG_SIZE
+	if (cinfo->max_msg_size > at->vd->max_payload) {
+		dev_err(dev,
+			"arm,max-msg-size %u exceeds the virtio buffers (%u bytes): load " VSCMI_DRV_NAME " with max_msg_size=%u\n",
+			cinfo->max_msg_size, at->vd->max_payload,
+			cinfo->max_msg_size);
+		return -EINVAL;
+	}
+#endif
+	ch = tx ? &at->vd->cmd : &at->vd->evt;
+	cinfo->transport_info = ch;
+	vscmi_chan_attach(ch, cinfo, vscmi_deliver);
+	return 0;
+}
+
+static int vscmi_chan_free(int id, void *p, void *data)
+{
+	struct scmi_chan_info *cinfo = p;
+	struct vscmi_chan *ch = cinfo->transport_info;
+
+	if (ch) {
+		vscmi_chan_detach(ch, cinfo);
+		cinfo->transport_info = NULL;
+	}
+	return 0;
+}
+
+static unsigned int vscmi_get_max_msg(struct scmi_chan_info *base_cinfo)
+{
+	struct vscmi_attach *at = vscmi_get_inst();
+
+	if (!at)
+		return 0;
+	if (base_cinfo->transport_info == &at->vd->evt)
+		return at->vd->evt_max;
+	return at->vd->cmd_max;
+}
+
+static int vscmi_send_message(struct scmi_chan_info *cinfo,
+			      struct scmi_xfer *xfer)
+{
+	struct vscmi_chan *ch = cinfo->transport_info;
+	struct vscmi_hdr h = {
+		.id = xfer->hdr.id,
+		.type = VSCMI_TYPE_COMMAND,
+		.protocol_id = xfer->hdr.protocol_id,
+		.token = xfer->hdr.seq,
+	};
+	struct vscmi_msg *msg;
+	int ret;
+
+	if (!ch)
+		return -ENODEV;
+	ret = vscmi_chan_send(ch, vscmi_hdr_pack(&h), xfer->tx.buf,
+			      xfer->tx.len, xfer, xfer->hdr.poll_completion,
+			      &msg);
+	if (ret)
+		return ret;
+	/* a polled reply is fetched by the core through xfer->priv */
+	if (xfer->hdr.poll_completion)
+		smp_store_mb(xfer->priv, msg);
+	return 0;
+}
+
+static void vscmi_mark_txdone(struct scmi_chan_info *cinfo, int ret,
+			      struct scmi_xfer *xfer)
+{
+	struct vscmi_chan *ch = cinfo->transport_info;
+
+	if (ch)
+		vscmi_chan_release(ch, xfer->hdr.seq, xfer);
+}
+
+static void vscmi_fetch_response(struct scmi_chan_info *cinfo,
+				 struct scmi_xfer *xfer)
+{
+	struct vscmi_msg *msg = READ_ONCE(xfer->priv);
+	const void *payload = NULL;
+	size_t len = 0;
+	s32 status = VSCMI_STATUS_COMMS_ERROR;
+
+	if (msg)
+		vscmi_msg_reply(msg, &status, &payload, &len);
+	xfer->hdr.status = status;
+	xfer->rx.len = min(xfer->rx.len, len);
+	if (xfer->rx.len)
+		memcpy(xfer->rx.buf, payload, xfer->rx.len);
+}
+
+static void vscmi_fetch_notification(struct scmi_chan_info *cinfo,
+				     size_t max_len, struct scmi_xfer *xfer)
+{
+	struct vscmi_msg *msg = READ_ONCE(xfer->priv);
+	const void *payload;
+	size_t len;
+	u32 hdr;
+
+	if (!msg || vscmi_msg_event(msg, &hdr, &payload, &len)) {
+		xfer->rx.len = 0;
+		return;
+	}
+	xfer->rx.len = min(max_len, len);
+	if (xfer->rx.len)
+		memcpy(xfer->rx.buf, payload, xfer->rx.len);
+}
+
+static bool vscmi_poll_done(struct scmi_chan_info *cinfo,
+			    struct scmi_xfer *xfer)
+{
+	struct vscmi_chan *ch = cinfo->transport_info;
+	struct vscmi_msg *msg;
+
+	if (!ch)
+		return true;
+	msg = vscmi_chan_find(ch, xfer->hdr.seq, xfer);
+	/* not bound any more: let the core fetch (COMMS_ERROR) and finish */
+	if (!msg)
+		return true;
+	return vscmi_chan_poll(ch, msg);
+}
+
+static const struct scmi_transport_ops vscmi_ops = {
+	.chan_available = vscmi_chan_available,
+	.chan_setup = vscmi_chan_setup,
+	.chan_free = vscmi_chan_free,
+	.get_max_msg = vscmi_get_max_msg,
+	.send_message = vscmi_send_message,
+	.mark_txdone = vscmi_mark_txdone,
+	.fetch_response = vscmi_fetch_response,
+	.fetch_notification = vscmi_fetch_notification,
+	.poll_done = vscmi_poll_done,
+};
+
+/**
+ * vscmi_attach_name() - the arm_scmi core ABI revision this module targets
+ *
+ * Return: a human-readable revision name, e.g. "6.12".
+ */
+const char *vscmi_attach_name(void)
+{
+	return VSCMI_ABI_NAME;
+}
+
+/**
+ * vscmi_attach_probe() - create the SCMI instance for a ready device
+ * @vd: the device; its queues are live and it is DRIVER_OK
+ *
+ * Registers the "arm-scmi" platform device, which runs the whole core
+ * probe (including the first message exchanges) before returning.  A core
+ * probe failure is reported by the core and leaves the device unbound; it
+ * is not an error here (the virtio device stays usable for a rebind).
+ *
+ * Return: 0, -ENODEV without an "arm,scmi-virtio" DT node, or -ENOMEM.
+ */
+int vscmi_attach_probe(struct vscmi_device *vd)
+{
+	struct scmi_desc desc = {
+		.ops = &vscmi_ops,
+		.max_rx_timeout_ms = vd->timeout_ms,
+		.max_msg = vd->cmd_max,
+		.max_msg_size = vd->max_payload,
+		.force_polling = vd->polling,
+		.sync_cmds_completed_on_ret = false,
+		.atomic_enabled = vd->atomic,
+	};
+	struct scmi_transport trans = {};
+	struct vscmi_attach *at;
+	struct device_node *np;
+	int ret;
+
+	np = of_find_compatible_node(NULL, NULL, VSCMI_COMPATIBLE);
+	if (!np || !of_device_is_available(np)) {
+		dev_err(vd->dev,
+			"no enabled device-tree node compatible with \"" VSCMI_COMPATIBLE "\": the arm_scmi core needs one (with its protocol@NN children) to use this device\n");
+		of_node_put(np);
+		return -ENODEV;
+	}
+
+	at = kzalloc(sizeof(*at), GFP_KERNEL);
+	if (!at) {
+		of_node_put(np);
+		return -ENOMEM;
+	}
+	at->vd = vd;
+	at->np = np;
+	/* struct scmi_desc has const members: copy, never assign */
+	memcpy(&at->desc, &desc, sizeof(desc));
+
+	trans.supplier = vd->dev;
+	trans.core_ops = &at->core_ops;
+#if VSCMI_TRANSPORT_EMBEDS_DESC
+	memcpy(&trans.desc, &desc, sizeof(desc));
+#else
+	trans.desc = &at->desc;
+#endif
+
+	ret = -ENOMEM;
+	at->pdev = platform_device_alloc("arm-scmi", PLATFORM_DEVID_AUTO);
+	if (!at->pdev)
+		goto err_free;
+	at->pdev->dev.parent = vd->dev;
+	/* the platform device's release drops this reference */
+	device_set_node(&at->pdev->dev, of_fwnode_handle(of_node_get(np)));
+	at->pdev->dev.of_node_reused = true;
+	ret = platform_device_add_data(at->pdev, &trans, sizeof(trans));
+	if (ret)
+		goto err_put;
+
+	vd->attach = at;
+	WRITE_ONCE(vscmi_inst, at);
+	ret = platform_device_add(at->pdev);
+	if (ret) {
+		dev_err(vd->dev, "cannot add the arm-scmi device: %d\n", ret);
+		WRITE_ONCE(vscmi_inst, NULL);
+		vd->attach = NULL;
+		goto err_put;
+	}
+	if (!READ_ONCE(at->pdev->dev.driver))
+		dev_warn(vd->dev,
+			 "the arm_scmi core did not bind to %s (see its messages); SCMI is not available\n",
+			 dev_name(&at->pdev->dev));
+	return 0;
+
+err_put:
+	platform_device_put(at->pdev);
+err_free:
+	of_node_put(np);
+	kfree(at);
+	return ret;
+}
+
+/**
+ * vscmi_attach_remove() - tear the SCMI instance down
+ * @vd: the device; its queues are still live
+ *
+ * Unregistering "arm-scmi" unbinds the core (if still bound), which frees
+ * its channels through chan_free before this returns.
+ */
+void vscmi_attach_remove(struct vscmi_device *vd)
+{
+	struct vscmi_attach *at = vd->attach;
+
+	if (!at)
+		return;
+	platform_device_unregister(at->pdev);
+	WRITE_ONCE(vscmi_inst, NULL);
+	vd->attach = NULL;
+	of_node_put(at->np);
+	kfree(at);
+}

@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio_scmi: the virtio driver (probe, remove, freeze/restore, module
+ * parameters).  See vscmi_chan.c for the theory of operation.
+ */
+
+#include <linux/device.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/virtio.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_ids.h>
+#include <linux/virtio_scmi.h>
+
+#include "vscmi.h"
+
+/* How long freeze waits for outstanding replies before failing them */
+#define VSCMI_FREEZE_WAIT_MS	1000
+
+/**
+ * struct vscmi_uint_param - a bounded unsigned module parameter
+ * @val: the value
+ * @min: smallest accepted value
+ * @max: largest accepted value
+ */
+struct vscmi_uint_param {
+	unsigned int val;
+	unsigned int min;
+	unsigned int max;
+};
+
+static int vscmi_param_set(const char *val, const struct kernel_param *kp)
+{
+	struct vscmi_uint_param *p = kp->arg;
+	unsigned int v;
+
+	if (kstrtouint(val, 0, &v) || v < p->min || v > p->max) {
+		pr_err(VSCMI_DRV_NAME ": %s=%s refused: must be an integer from %u to %u\n",
+		       kp->name, val, p->min, p->max);
+		return -EINVAL;
+	}
+	p->val = v;
+	return 0;
+}
+
+static int vscmi_param_get(char *buf, const struct kernel_param *kp)
+{
+	const struct vscmi_uint_param *p = kp->arg;
+
+	return sysfs_emit(buf, "%u\n", p->val);
+}
+
+static const struct kernel_param_ops vscmi_uint_ops = {
+	.set = vscmi_param_set,
+	.get = vscmi_param_get,
+};
+
+static struct vscmi_uint_param max_msg = { 1024, 1, 1024 };
+module_param_cb(max_msg, &vscmi_uint_ops, &max_msg, 0444);
+MODULE_PARM_DESC(max_msg,
+		 "Most commands in flight (1-1024, default 1024; also limited by the cmdq size)");
+
+static struct vscmi_uint_param max_msg_size = { 128, 32, 4096 };
+module_param_cb(max_msg_size, &vscmi_uint_ops, &max_msg_size, 0444);
+MODULE_PARM_DESC(max_msg_size,
+		 "Largest SCMI payload in bytes, without header and status (32-4096, default 128)");
+
+static struct vscmi_uint_param rx_timeout_ms = { 30000, 10, 600000 };
+module_param_cb(rx_timeout_ms, &vscmi_uint_ops, &rx_timeout_ms, 0444);
+MODULE_PARM_DESC(rx_timeout_ms,
+		 "Reply timeout in ms (10-600000, default 30000; DT arm,max-rx-timeout-ms overrides)");
+
+static bool polling;
+module_param(polling, bool, 0444);
+MODULE_PARM_DESC(polling, "Poll for every reply instead of using interrupts");
+
+static bool atomic;
+module_param(atomic, bool, 0444);
+MODULE_PARM_DESC(atomic,
+		 "Allow atomic (busy-polled, non-sleeping) SCMI transfers");
+
+/* The one device this driver serves; protected by vscmi_slot_lock */
+static struct vscmi_device *vscmi_slot;
+static DEFINE_MUTEX(vscmi_slot_lock);
+
+static void vscmi_cmd_done(struct virtqueue *vq)
+{
+	struct vscmi_device *vd = vq->vdev->priv;
+
+	vscmi_chan_vq_done(&vd->cmd);
+}
+
+static void vscmi_evt_done(struct virtqueue *vq)
+{
+	struct vscmi_device *vd = vq->vdev->priv;
+
+	vscmi_chan_vq_done(&vd->evt);
+}
+
+static int vscmi_find_vqs(struct vscmi_device *vd, struct virtqueue **vqs)
+{
+	struct virtqueue_info info[] = {
+		{ .name = "cmdq", .callback = vscmi_cmd_done },
+		{ .name = "eventq", .callback = vscmi_evt_done },
+	};
+	int ret;
+
+	ret = virtio_find_vqs(vd->vdev, vd->has_evt ? 2 : 1, vqs, info, NULL);
+	if (ret)
+		dev_err(vd->dev, "cannot set up virtqueues: %d\n", ret);
+	return ret;
+}
+
+/* Start the channels on their queues; the device is not yet DRIVER_OK */
+static void vscmi_queues_start(struct vscmi_device *vd,
+			       struct virtqueue **vqs)
+{
+	vscmi_chan_start(&vd->cmd, vqs[VIRTIO_SCMI_VQ_TX]);
+	if (vd->has_evt)
+		vscmi_chan_start(&vd->evt, vqs[VIRTIO_SCMI_VQ_RX]);
+}
+
+static void vscmi_queues_ready(struct vscmi_device *vd)
+{
+	virtio_device_ready(vd->vdev);
+	if (vd->has_evt)
+		vscmi_chan_kick(&vd->evt);
+}
+
+/* Reset the device, take every buffer back and delete the queues */
+static void vscmi_queues_down(struct vscmi_device *vd)
+{
+	vscmi_chan_stop(&vd->cmd);
+	if (vd->has_evt)
+		vscmi_chan_stop(&vd->evt);
+	virtio_reset_device(vd->vdev);
+	vscmi_chan_reclaim(&vd->cmd);
+	if (vd->has_evt)
+		vscmi_chan_reclaim(&vd->evt);
+	vd->vdev->config->del_vqs(vd->vdev);
+}
+
+static unsigned int vscmi_limit(unsigned int ring, unsigned int cap)
+{
+	return min3(ring, cap, (unsigned int)VSCMI_TOKENS);
+}
+
+static void vscmi_free(struct vscmi_device *vd)
+{
+	vscmi_chan_destroy(&vd->cmd);
+	vscmi_chan_destroy(&vd->evt);
+	vscmi_stats_exit(&vd->stats);
+	kfree(vd);
+}
+
+static int vscmi_probe(struct virtio_device *vdev)
+{
+	struct virtqueue *vqs[VIRTIO_SCMI_VQ_MAX_CNT];
+	unsigned int cmd_ring, evt_ring = 0;
+	struct vscmi_device *vd;
+	int ret;
+
+	mutex_lock(&vscmi_slot_lock);
+	if (vscmi_slot) {
+		dev_err(&vdev->dev,
+			"only one SCMI virtio device is supported and %s already uses this driver\n",
+			dev_name(vscmi_slot->dev));
+		mutex_unlock(&vscmi_slot_lock);
+		return -EBUSY;
+	}
+	vd = kzalloc(sizeof(*vd), GFP_KERNEL);
+	if (!vd) {
+		mutex_unlock(&vscmi_slot_lock);
+		return -ENOMEM;
+	}
+	vscmi_slot = vd;
+	mutex_unlock(&vscmi_slot_lock);
+
+	vd->vdev = vdev;
+	vd->dev = &vdev->dev;
+	vd->has_evt = virtio_has_feature(vdev, VIRTIO_SCMI_F_P2A_CHANNELS);
+	vd->max_payload = max_msg_size.val;
+	vd->timeout_ms = rx_timeout_ms.val;
+	vd->polling = polling;
+	vd->atomic = atomic;
+	vdev->priv = vd;
+	vscmi_stats_init(&vd->stats, dev_name(&vdev->dev));
+
+	ret = vscmi_find_vqs(vd, vqs);
+	if (ret)
+		goto err_free;
+	/* each command takes two descriptors, each event buffer one */
+	cmd_ring = virtqueue_get_vring_size(vqs[VIRTIO_SCMI_VQ_TX]);
+	vd->cmd_max = vscmi_limit(cmd_ring / 2, max_msg.val);
+	if (vd->has_evt) {
+		evt_ring = virtqueue_get_vring_size(vqs[VIRTIO_SCMI_VQ_RX]);
+		vd->evt_max = vscmi_limit(evt_ring, max_msg.val);
+	}
+	if (!vd->cmd_max || (vd->has_evt && !vd->evt_max)) {
+		dev_err(vd->dev, "virtqueues too small (cmdq %u, eventq %u)\n",
+			cmd_ring, evt_ring);
+		ret = -EINVAL;
+		goto err_del;
+	}
+
+	ret = vscmi_chan_init(&vd->cmd, vd->dev, &vd->stats, false,
+			      vd->cmd_max, vd->max_payload);
+	if (!ret && vd->has_evt)
+		ret = vscmi_chan_init(&vd->evt, vd->dev, &vd->stats, true,
+				      vd->evt_max, vd->max_payload);
+	if (ret)
+		goto err_del;
+
+	vscmi_queues_start(vd, vqs);
+	vscmi_queues_ready(vd);
+
+	dev_info(vd->dev,
+		 "SCMI over virtio: cmdq %u (%u in flight), eventq %u (%u buffers), P2A %s, max_msg_size %u, timeout %u ms, mode %s%s, core ABI %s\n",
+		 cmd_ring, vd->cmd_max, evt_ring, vd->evt_max,
+		 vd->has_evt ? "yes" : "no", vd->max_payload, vd->timeout_ms,
+		 vd->polling ? "polling" : "irq", vd->atomic ? "+atomic" : "",
+		 vscmi_attach_name());
+
+	ret = vscmi_attach_probe(vd);
+	if (ret)
+		goto err_down;
+	return 0;
+
+err_down:
+	vscmi_queues_down(vd);
+	goto err_free;
+err_del:
+	virtio_reset_device(vdev);
+	vdev->config->del_vqs(vdev);
+err_free:
+	vscmi_free(vd);
+	vdev->priv = NULL;
+	mutex_lock(&vscmi_slot_lock);
+	vscmi_slot = NULL;
+	mutex_unlock(&vscmi_slot_lock);
+	return ret;
+}
+
+static void vscmi_remove(struct virtio_device *vdev)
+{
+	struct vscmi_device *vd = vdev->priv;
+
+	vscmi_attach_remove(vd);
+	vscmi_queues_down(vd);
+	vscmi_free(vd);
+	vdev->priv = NULL;
+	mutex_lock(&vscmi_slot_lock);
+	vscmi_slot = NULL;
+	mutex_unlock(&vscmi_slot_lock);
+}
+
+static int vscmi_validate(struct virtio_device *vdev)
+{
+	if (!virtio_has_feature(vdev, VIRTIO_F_VERSION_1)) {
+		dev_err(&vdev->dev,
+			"legacy virtio device refused: SCMI needs VIRTIO_F_VERSION_1\n");
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static int vscmi_freeze(struct virtio_device *vdev)
+{
+	struct vscmi_device *vd = vdev->priv;
+
+	vscmi_chan_stop(&vd->cmd);
+	if (!vscmi_chan_wait_idle(&vd->cmd, VSCMI_FREEZE_WAIT_MS))
+		dev_warn(vd->dev,
+			 "commands still unanswered at freeze: failing them\n");
+	vscmi_queues_down(vd);
+	return 0;
+}
+
+static int vscmi_restore(struct virtio_device *vdev)
+{
+	struct virtqueue *vqs[VIRTIO_SCMI_VQ_MAX_CNT];
+	struct vscmi_device *vd = vdev->priv;
+	int ret;
+
+	ret = vscmi_find_vqs(vd, vqs);
+	if (ret)
+		return ret;
+	vscmi_queues_start(vd, vqs);
+	vscmi_queues_ready(vd);
+	return 0;
+}
+
+static unsigned int vscmi_features[] = {
+	VIRTIO_SCMI_F_P2A_CHANNELS,
+};
+
+static const struct virtio_device_id vscmi_id_table[] = {
+	{ VIRTIO_ID_SCMI, VIRTIO_DEV_ANY_ID },
+	{ 0 },
+};
+MODULE_DEVICE_TABLE(virtio, vscmi_id_table);
+
+static struct virtio_driver vscmi_driver = {
+	.driver.name = VSCMI_DRV_NAME,
+	.feature_table = vscmi_features,
+	.feature_table_size = ARRAY_SIZE(vscmi_features),
+	.id_table = vscmi_id_table,
+	.validate = vscmi_validate,
+	.probe = vscmi_probe,
+	.remove = vscmi_remove,
+	.freeze = pm_sleep_ptr(vscmi_freeze),
+	.restore = pm_sleep_ptr(vscmi_restore),
+};
+
+static int __init vscmi_init(void)
+{
+	int ret;
+
+	vscmi_debugfs_init();
+	ret = register_virtio_driver(&vscmi_driver);
+	if (ret)
+		vscmi_debugfs_exit();
+	return ret;
+}
+module_init(vscmi_init);
+
+static void __exit vscmi_exit(void)
+{
+	unregister_virtio_driver(&vscmi_driver);
+	vscmi_debugfs_exit();
+}
+module_exit(vscmi_exit);
+
+MODULE_DESCRIPTION("SCMI transport over virtio for the built-in arm_scmi core");
+MODULE_LICENSE("GPL");
