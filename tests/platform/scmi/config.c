@@ -535,9 +535,11 @@ static int kv_clock(struct parser *ps, const char *k, char *v)
 		return 0;
 	}
 	if (!strcmp(k, "range")) {
-		if (get_tuple(ps, k, v, 3, t, 1, INT64_MAX) ||
+		if (get_tuple(ps, k, v, 3, t, 0, INT64_MAX) ||
 		    range_check(ps, k, t[0], t[1], t[2]))
 			return -1;
+		if (!t[0])
+			return fail(ps, ps->line, "%s: min must be > 0", k);
 		c->min = (uint64_t)t[0];
 		c->max = (uint64_t)t[1];
 		c->step = t[0] == t[1] ? 1 : (uint64_t)t[2];
@@ -746,9 +748,11 @@ static int kv_powercap(struct parser *ps, const char *k, char *v)
 	uint32_t u;
 
 	if (!strcmp(k, "cap_range") || !strcmp(k, "pai_range")) {
-		if (get_tuple(ps, k, v, 3, t, 1, UINT32_MAX) ||
+		if (get_tuple(ps, k, v, 3, t, 0, UINT32_MAX) ||
 		    range_check(ps, k, t[0], t[1], t[2]))
 			return -1;
+		if (!t[0])
+			return fail(ps, ps->line, "%s: min must be > 0", k);
 		if (k[0] == 'c') {
 			d->cap_min = (uint32_t)t[0];
 			d->cap_max = (uint32_t)t[1];
