@@ -167,7 +167,6 @@ struct vscmi_stats {
 void vscmi_stats_init(struct vscmi_stats *st, const char *name);
 void vscmi_stats_exit(struct vscmi_stats *st);
 void vscmi_stats_latency(struct vscmi_stats *st, u64 ns);
-void vscmi_stats_inflight_inc(struct vscmi_stats *st);
 void vscmi_debugfs_init(void);
 void vscmi_debugfs_exit(void);
 
@@ -210,7 +209,7 @@ typedef void (*vscmi_deliver_t)(void *ctx, struct vscmi_chan *chan, u32 hdr,
  * @dev: device for messages
  */
 struct vscmi_chan {
-	spinlock_t lock;
+	spinlock_t lock;	/* see above */
 	struct virtqueue *vq;
 	bool is_event;
 	bool ready;

@@ -236,7 +236,7 @@ static void vscmi_cmd_one(struct vscmi_chan *ch, struct vscmi_msg *m)
 	bound = m->refs & VSCMI_REF_CALLER;
 	polled = m->polled;
 	if (bound) {
-		if (polled)
+		if (polled)	/* reply visible before done: pairs with poll */
 			smp_store_release(&m->done, true);
 		else
 			fn = vscmi_deliver_get_locked(ch, m, &ctx);
@@ -501,9 +501,11 @@ bool vscmi_chan_release(struct vscmi_chan *ch, u16 token, void *cookie)
  */
 bool vscmi_chan_poll(struct vscmi_chan *ch, struct vscmi_msg *m)
 {
+	/* acquire pairs with the release in vscmi_cmd_one(): reply visible */
 	if (smp_load_acquire(&m->done))
 		return true;
 	vscmi_chan_vq_done(ch);
+	/* as above */
 	return smp_load_acquire(&m->done);
 }
 

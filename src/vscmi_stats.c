@@ -28,28 +28,29 @@ static const char * const vscmi_invalid_names[VSCMI_INV_NR] = {
 	[VSCMI_INV_BUFFER] = "invalid_buffer",
 };
 
+static void vscmi_show(struct seq_file *s, const char *name, atomic64_t *v)
+{
+	seq_printf(s, "%-20s %lld\n", name, atomic64_read(v));
+}
+
 static int vscmi_stats_show(struct seq_file *s, void *unused)
 {
 	struct vscmi_stats *st = s->private;
 	int i;
 
-#define VSCMI_SHOW(name) \
-	seq_printf(s, "%-20s %lld\n", #name, atomic64_read(&st->name))
-	VSCMI_SHOW(cmds);
-	VSCMI_SHOW(resps);
-	VSCMI_SHOW(notifs);
-	VSCMI_SHOW(dresps);
-	VSCMI_SHOW(timeouts);
-	VSCMI_SHOW(late);
-	VSCMI_SHOW(aborted);
+	vscmi_show(s, "cmds", &st->cmds);
+	vscmi_show(s, "resps", &st->resps);
+	vscmi_show(s, "notifs", &st->notifs);
+	vscmi_show(s, "dresps", &st->dresps);
+	vscmi_show(s, "timeouts", &st->timeouts);
+	vscmi_show(s, "late", &st->late);
+	vscmi_show(s, "aborted", &st->aborted);
 	for (i = 0; i < VSCMI_INV_NR; i++)
-		seq_printf(s, "%-20s %lld\n", vscmi_invalid_names[i],
-			   atomic64_read(&st->invalid[i]));
-	VSCMI_SHOW(no_chan);
-	VSCMI_SHOW(send_errors);
-	VSCMI_SHOW(evt_refills);
-	VSCMI_SHOW(evt_refill_errors);
-#undef VSCMI_SHOW
+		vscmi_show(s, vscmi_invalid_names[i], &st->invalid[i]);
+	vscmi_show(s, "no_chan", &st->no_chan);
+	vscmi_show(s, "send_errors", &st->send_errors);
+	vscmi_show(s, "evt_refills", &st->evt_refills);
+	vscmi_show(s, "evt_refill_errors", &st->evt_refill_errors);
 	seq_printf(s, "%-20s %d\n", "inflight", atomic_read(&st->inflight));
 	seq_printf(s, "%-20s %d\n", "inflight_peak",
 		   atomic_read(&st->inflight_peak));

@@ -74,32 +74,32 @@ struct scmi_transport {
 	struct scmi_transport_core_operations **core_ops;
 };
 
-#define VSCMI_LAYOUT_STRUCTS(S)			\
-	S(scmi_chan_info)				\
-	S(scmi_desc)					\
-	S(scmi_transport)				\
-	VSCMI_COMMON_LAYOUT_STRUCTS(S)
+#define VSCMI_LAYOUT_STRUCTS(TYPE)			\
+	TYPE(scmi_chan_info)				\
+	TYPE(scmi_desc)					\
+	TYPE(scmi_transport)				\
+	vscmi_common_struct_list(TYPE)
 
-#define VSCMI_LAYOUT_MEMBERS(M)				\
-	M(scmi_chan_info, id)				\
-	M(scmi_chan_info, dev)				\
-	M(scmi_chan_info, is_p2a)			\
-	M(scmi_chan_info, rx_timeout_ms)		\
-	M(scmi_chan_info, max_msg_size)			\
-	M(scmi_chan_info, handle)			\
-	M(scmi_chan_info, no_completion_irq)		\
-	M(scmi_chan_info, transport_info)		\
-	M(scmi_desc, ops)				\
-	M(scmi_desc, max_rx_timeout_ms)			\
-	M(scmi_desc, max_msg)				\
-	M(scmi_desc, max_msg_size)			\
-	M(scmi_desc, atomic_threshold)			\
-	M(scmi_desc, force_polling)			\
-	M(scmi_desc, sync_cmds_completed_on_ret)	\
-	M(scmi_desc, atomic_enabled)			\
-	M(scmi_transport, supplier)			\
-	M(scmi_transport, desc)				\
-	M(scmi_transport, core_ops)			\
-	VSCMI_COMMON_LAYOUT_MEMBERS(M)
+#define VSCMI_LAYOUT_MEMBERS(TYPE)				\
+	TYPE(scmi_chan_info, id)				\
+	TYPE(scmi_chan_info, dev)				\
+	TYPE(scmi_chan_info, is_p2a)			\
+	TYPE(scmi_chan_info, rx_timeout_ms)		\
+	TYPE(scmi_chan_info, max_msg_size)			\
+	TYPE(scmi_chan_info, handle)			\
+	TYPE(scmi_chan_info, no_completion_irq)		\
+	TYPE(scmi_chan_info, transport_info)		\
+	TYPE(scmi_desc, ops)				\
+	TYPE(scmi_desc, max_rx_timeout_ms)			\
+	TYPE(scmi_desc, max_msg)				\
+	TYPE(scmi_desc, max_msg_size)			\
+	TYPE(scmi_desc, atomic_threshold)			\
+	TYPE(scmi_desc, force_polling)			\
+	TYPE(scmi_desc, sync_cmds_completed_on_ret)	\
+	TYPE(scmi_desc, atomic_enabled)			\
+	TYPE(scmi_transport, supplier)			\
+	TYPE(scmi_transport, desc)				\
+	TYPE(scmi_transport, core_ops)			\
+	vscmi_common_struct_members(TYPE)
 
 #endif /* VSCMI_SHIM_ABI_6_13_H */

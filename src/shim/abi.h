@@ -3,7 +3,8 @@
  * Selection of the arm_scmi core's transport ABI revision.
  *
  * This is the only file of the module that looks at the kernel version.  It
- * maps LINUX_VERSION_CODE (or VSCMI_FORCE_ABI, for compile-only builds of a
+ * maps the version of <linux/version.h> (LINUX_VERSION_CODE, read through its
+ * major and patch-level parts) or VSCMI_FORCE_ABI (compile-only builds of a
  * revision against other headers) to one of four revisions and includes the
  * matching declarations:
  *
@@ -19,31 +20,36 @@
 #ifndef VSCMI_SHIM_ABI_H
 #define VSCMI_SHIM_ABI_H
 
+#include <linux/build_bug.h>
 #include <linux/kconfig.h>
 #include <linux/version.h>
 
 #if IS_ENABLED(CONFIG_ARM_SCMI_TRANSPORT_VIRTIO)
-#error "virtio_scmi: this kernel has the in-tree SCMI virtio transport (CONFIG_ARM_SCMI_TRANSPORT_VIRTIO); use it instead of this module"
+/* the in-tree transport owns the device: this module is not needed */
+#error "virtio_scmi: kernel has the in-tree transport (CONFIG_ARM_SCMI_TRANSPORT_VIRTIO)"
 #endif
 
 #if !IS_BUILTIN(CONFIG_ARM_SCMI_PROTOCOL) && !defined(VSCMI_FORCE_ABI)
-#error "virtio_scmi: needs an arm_scmi core built into the kernel (CONFIG_ARM_SCMI_PROTOCOL=y)"
+#error "virtio_scmi: needs a built-in arm_scmi core (CONFIG_ARM_SCMI_PROTOCOL=y)"
 #endif
 
 #define VSCMI_VSTR2(x) #x
 #define VSCMI_VSTR(x) VSCMI_VSTR2(x)
 
+/* major * 100 + patch level, e.g. 612 for 6.12.x, 703 for 7.3.x */
+#define VSCMI_KVER	(LINUX_VERSION_MAJOR * 100 + LINUX_VERSION_PATCHLEVEL)
+
 #ifdef VSCMI_FORCE_ABI
 # define VSCMI_ABI VSCMI_FORCE_ABI
-#elif LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0)
+#elif VSCMI_KVER < 612
 # define VSCMI_ABI 0
-#elif LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
+#elif VSCMI_KVER < 613
 # define VSCMI_ABI 612
-#elif LINUX_VERSION_CODE < KERNEL_VERSION(6, 14, 0)
+#elif VSCMI_KVER < 614
 # define VSCMI_ABI 613
-#elif LINUX_VERSION_CODE < KERNEL_VERSION(7, 1, 0)
+#elif VSCMI_KVER < 701
 # define VSCMI_ABI 614
-#elif LINUX_VERSION_CODE < KERNEL_VERSION(7, 4, 0)
+#elif VSCMI_KVER < 704
 # define VSCMI_ABI 701
 #else
 # define VSCMI_ABI 0
@@ -66,7 +72,7 @@
  * declarations of the newest revision are included only so that this is the
  * first and only error the compiler reports.
  */
-_Static_assert(0, "virtio_scmi: arm_scmi core ABI of Linux "
+static_assert(0, "virtio_scmi: arm_scmi core ABI of Linux "
 	       VSCMI_VSTR(LINUX_VERSION_MAJOR) "."
 	       VSCMI_VSTR(LINUX_VERSION_PATCHLEVEL)
 	       " is unknown; supported: 6.12 to 7.3");

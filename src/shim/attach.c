@@ -114,7 +114,7 @@ static int vscmi_chan_setup(struct scmi_chan_info *cinfo, struct device *dev,
 #if VSCMI_CINFO_HAS_MAX_MSG_SIZE
 	if (cinfo->max_msg_size > at->vd->max_payload) {
 		dev_err(dev,
-			"arm,max-msg-size %u exceeds the virtio buffers (%u bytes): load " VSCMI_DRV_NAME " with max_msg_size=%u\n",
+			"arm,max-msg-size %u exceeds the virtio buffers (%u bytes): load virtio_scmi with max_msg_size=%u\n",
 			cinfo->max_msg_size, at->vd->max_payload,
 			cinfo->max_msg_size);
 		return -EINVAL;
@@ -169,9 +169,12 @@ static int vscmi_send_message(struct scmi_chan_info *cinfo,
 			      &msg);
 	if (ret)
 		return ret;
-	/* a polled reply is fetched by the core through xfer->priv */
+	/*
+	 * A polled reply is fetched by the core through xfer->priv: publish
+	 * it before the core's first poll_done() can run.
+	 */
 	if (xfer->hdr.poll_completion)
-		smp_store_mb(xfer->priv, msg);
+		smp_store_mb(xfer->priv, msg); /* full barrier, see above */
 	return 0;
 }
 
@@ -284,7 +287,7 @@ int vscmi_attach_probe(struct vscmi_device *vd)
 	np = of_find_compatible_node(NULL, NULL, VSCMI_COMPATIBLE);
 	if (!np || !of_device_is_available(np)) {
 		dev_err(vd->dev,
-			"no enabled device-tree node compatible with \"" VSCMI_COMPATIBLE "\": the arm_scmi core needs one (with its protocol@NN children) to use this device\n");
+			"no enabled device-tree node compatible with \"arm,scmi-virtio\": the arm_scmi core needs one (with its protocol@NN children) to use this device\n");
 		of_node_put(np);
 		return -ENODEV;
 	}

@@ -130,7 +130,7 @@ struct scmi_xfer {
 	atomic_t busy;
 	int state;
 	int flags;
-	spinlock_t lock;
+	spinlock_t lock;	/* the core's: state and busy */
 	void *priv;
 };
 
@@ -182,49 +182,60 @@ struct scmi_transport_core_operations {
 	const struct scmi_message_operations *msg;
 };
 
-#define VSCMI_COMMON_LAYOUT_STRUCTS(S)		\
-	S(scmi_transport_ops)			\
-	S(scmi_transport_core_operations)	\
-	S(scmi_msg)				\
-	S(scmi_msg_hdr)				\
-	S(scmi_xfer)
+/*
+ * Layout lists for the BTF check (see abi.h): the per-revision
+ * VSCMI_LAYOUT_STRUCTS(TYPE) and VSCMI_LAYOUT_MEMBERS(TYPE) end with these.
+ * The lists' parameter is called "TYPE" and each list ends with a macro
+ * whose name says "struct" so that checkpatch recognises them as
+ * declaration lists.
+ */
+#define vscmi_struct_list_end(TYPE)
 
-#define VSCMI_COMMON_LAYOUT_MEMBERS(M)				\
-	M(scmi_transport_ops, chan_available)			\
-	M(scmi_transport_ops, chan_setup)			\
-	M(scmi_transport_ops, chan_free)			\
-	M(scmi_transport_ops, get_max_msg)			\
-	M(scmi_transport_ops, send_message)			\
-	M(scmi_transport_ops, mark_txdone)			\
-	M(scmi_transport_ops, fetch_response)			\
-	M(scmi_transport_ops, fetch_notification)		\
-	M(scmi_transport_ops, clear_channel)			\
-	M(scmi_transport_ops, poll_done)			\
-	M(scmi_transport_core_operations, bad_message_trace)	\
-	M(scmi_transport_core_operations, rx_callback)		\
-	M(scmi_transport_core_operations, shmem)		\
-	M(scmi_transport_core_operations, msg)			\
-	M(scmi_msg, buf)					\
-	M(scmi_msg, len)					\
-	M(scmi_msg_hdr, id)					\
-	M(scmi_msg_hdr, protocol_id)				\
-	M(scmi_msg_hdr, type)					\
-	M(scmi_msg_hdr, seq)					\
-	M(scmi_msg_hdr, status)					\
-	M(scmi_msg_hdr, poll_completion)			\
-	M(scmi_xfer, transfer_id)				\
-	M(scmi_xfer, hdr)					\
-	M(scmi_xfer, tx)					\
-	M(scmi_xfer, rx)					\
-	M(scmi_xfer, done)					\
-	M(scmi_xfer, async_done)				\
-	M(scmi_xfer, pending)					\
-	M(scmi_xfer, node)					\
-	M(scmi_xfer, users)					\
-	M(scmi_xfer, busy)					\
-	M(scmi_xfer, state)					\
-	M(scmi_xfer, flags)					\
-	M(scmi_xfer, lock)					\
-	M(scmi_xfer, priv)
+#define vscmi_common_struct_list(TYPE)		\
+	TYPE(scmi_transport_ops)			\
+	TYPE(scmi_transport_core_operations)	\
+	TYPE(scmi_msg)				\
+	TYPE(scmi_msg_hdr)				\
+	TYPE(scmi_xfer)					\
+	vscmi_struct_list_end(TYPE)
+
+#define vscmi_common_struct_members(TYPE)				\
+	TYPE(scmi_transport_ops, chan_available)			\
+	TYPE(scmi_transport_ops, chan_setup)			\
+	TYPE(scmi_transport_ops, chan_free)			\
+	TYPE(scmi_transport_ops, get_max_msg)			\
+	TYPE(scmi_transport_ops, send_message)			\
+	TYPE(scmi_transport_ops, mark_txdone)			\
+	TYPE(scmi_transport_ops, fetch_response)			\
+	TYPE(scmi_transport_ops, fetch_notification)		\
+	TYPE(scmi_transport_ops, clear_channel)			\
+	TYPE(scmi_transport_ops, poll_done)			\
+	TYPE(scmi_transport_core_operations, bad_message_trace)	\
+	TYPE(scmi_transport_core_operations, rx_callback)		\
+	TYPE(scmi_transport_core_operations, shmem)		\
+	TYPE(scmi_transport_core_operations, msg)			\
+	TYPE(scmi_msg, buf)					\
+	TYPE(scmi_msg, len)					\
+	TYPE(scmi_msg_hdr, id)					\
+	TYPE(scmi_msg_hdr, protocol_id)				\
+	TYPE(scmi_msg_hdr, type)					\
+	TYPE(scmi_msg_hdr, seq)					\
+	TYPE(scmi_msg_hdr, status)					\
+	TYPE(scmi_msg_hdr, poll_completion)			\
+	TYPE(scmi_xfer, transfer_id)				\
+	TYPE(scmi_xfer, hdr)					\
+	TYPE(scmi_xfer, tx)					\
+	TYPE(scmi_xfer, rx)					\
+	TYPE(scmi_xfer, done)					\
+	TYPE(scmi_xfer, async_done)				\
+	TYPE(scmi_xfer, pending)					\
+	TYPE(scmi_xfer, node)					\
+	TYPE(scmi_xfer, users)					\
+	TYPE(scmi_xfer, busy)					\
+	TYPE(scmi_xfer, state)					\
+	TYPE(scmi_xfer, flags)					\
+	TYPE(scmi_xfer, lock)					\
+	TYPE(scmi_xfer, priv)					\
+	vscmi_struct_list_end(TYPE)
 
 #endif /* VSCMI_SHIM_CORE_COMMON_H */
