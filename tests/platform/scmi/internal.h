@@ -19,7 +19,7 @@
 #define SE_NAME_MAX		64	/* extended names, NUL included */
 #define SE_SHORT_NAME		16	/* short names, NUL included */
 #define SE_MAX_RES		32	/* resources of one kind */
-#define SE_MAX_RATES		32
+#define SE_MAX_RATES		16	/* the 6.12 core takes at most 16 */
 #define SE_MAX_OPPS		16
 #define SE_MAX_LEVELS		16
 #define SE_MAX_TRIPS		4

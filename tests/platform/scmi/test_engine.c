@@ -736,12 +736,16 @@ static bool t_clock_describe_paged(void)
 	struct scmi_engine *e = mk();
 
 	EXPECT_EQ(CMD(e, P_CLOCK, 4, 3, 0), 0);
-	EXPECT_EQ(rv(0), 15 | 5u << 16);
+	EXPECT_EQ(rv(0), 15 | 1u << 16);
 	EXPECT_EQ(rlen, 12 + 15 * 8);
+	EXPECT_EQ(rv(29), 15000000);
 	EXPECT_EQ(CMD(e, P_CLOCK, 4, 3, 15), 0);
-	EXPECT_EQ(rv(0), 5);
+	EXPECT_EQ(rv(0), 1);
+	EXPECT_EQ(rlen, 20);
 	EXPECT_EQ(rv(1), 16000000);
-	EXPECT_EQ(rv(9), 20000000);
+	EXPECT_EQ(CMD(e, P_CLOCK, 4, 3, 16), 0);
+	EXPECT_EQ(rv(0), 0);
+	EXPECT_EQ(CMD(e, P_CLOCK, 4, 3, 17), S_INVALID_PARAMETERS);
 	efree(e);
 	return true;
 }
@@ -1814,6 +1818,9 @@ CONF_ERR_TEST(t_conf_unknown_protocol, "[platform]\nprotocols=clock gpio\n",
 	      "2: protocols: unknown protocol 'gpio'")
 CONF_ERR_TEST(t_conf_both_rates_range, "[clock]\nname=c\nrates=1\nrange=1 2 1\n",
 	      "1: clock 'c': give exactly one of rates= or range=")
+CONF_ERR_TEST(t_conf_too_many_rates,
+	      "[clock]\nname=c\nrates=1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17\n",
+	      "3: rates: 1..16 rates expected")
 CONF_ERR_TEST(t_conf_negative, "[clock]\nname=c\nrates=-5\n",
 	      "3: rates: bad number '-5'")
 
@@ -2079,7 +2086,7 @@ static const struct test tests[] = {
 	T(conf_rates_order), T(conf_perf_level), T(conf_pcap_missing),
 	T(conf_pcap_parent), T(conf_name_too_long), T(conf_range_step),
 	T(conf_out_of_range), T(conf_no_equals), T(conf_unknown_protocol),
-	T(conf_both_rates_range), T(conf_negative), T(conf_too_many),
+	T(conf_both_rates_range), T(conf_too_many_rates), T(conf_negative), T(conf_too_many),
 	T(conf_missing_file), T(conf_subset), T(conf_comments_blank), T(fuzz),
 	T(fuzz_ctl), T(bench),
 };
