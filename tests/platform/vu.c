@@ -129,8 +129,8 @@ static void device_reset(struct vu *vu)
 		vq_init(q);
 	}
 	vmem_unmap(&vu->mem);
+	/* protocol features belong to the connection and survive a reset */
 	vu->features = 0;
-	vu->protocol_features = 0;
 	vu->owned = false;
 }
 
@@ -141,6 +141,7 @@ static void device_reset(struct vu *vu)
 void vu_disconnect(struct vu *vu)
 {
 	device_reset(vu);
+	vu->protocol_features = 0;
 	close_fd(&vu->fd);
 }
 
