@@ -15,8 +15,8 @@
  * probe, once the queues are live and DRIVER_OK is set, rather than from a
  * platform driver bound to the DT node that waits for the virtio side: the
  * node is used only as the of_node the core reads its protocol children
- * from (shared with the OF-populated "firmware:scmi" device, hence
- * of_node_reused).  This avoids any deferral or hand-over state machine,
+ * from (shared with the device the OF core populated for the node, hence
+ * marked as reused).  This avoids any deferral or hand-over state machine,
  * and a single owner (the virtio device) decides the lifetime.  The virtio
  * device is both the parent of "arm-scmi" and the supplier the core links
  * to, so unbinding the virtio device (driver unbind, rmmod, hot-unplug)
@@ -39,6 +39,7 @@
 #include <linux/device.h>
 #include <linux/mutex.h>
 #include <linux/of.h>
+#include <linux/of_platform.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -280,6 +281,7 @@ int vscmi_attach_probe(struct vscmi_device *vd)
 		.atomic_enabled = vd->atomic,
 	};
 	struct scmi_transport trans = {};
+	struct platform_device *ofdev;
 	struct vscmi_attach *at;
 	struct device_node *np;
 	int ret;
@@ -292,8 +294,17 @@ int vscmi_attach_probe(struct vscmi_device *vd)
 		return -ENODEV;
 	}
 
+	ofdev = of_find_device_by_node(np);
+	if (!ofdev) {
+		dev_err(vd->dev, "%pOF has no platform device: is it below /firmware or the root?\n",
+			np);
+		of_node_put(np);
+		return -ENODEV;
+	}
+
 	at = kzalloc(sizeof(*at), GFP_KERNEL);
 	if (!at) {
+		put_device(&ofdev->dev);
 		of_node_put(np);
 		return -ENOMEM;
 	}
@@ -315,9 +326,12 @@ int vscmi_attach_probe(struct vscmi_device *vd)
 	if (!at->pdev)
 		goto err_free;
 	at->pdev->dev.parent = vd->dev;
-	/* the platform device's release drops this reference */
-	device_set_node(&at->pdev->dev, of_fwnode_handle(of_node_get(np)));
-	at->pdev->dev.of_node_reused = true;
+	/*
+	 * Share the node with the device the OF core populated for it (takes
+	 * a node reference, dropped by the platform device's release, and
+	 * marks the node as reused).
+	 */
+	device_set_of_node_from_dev(&at->pdev->dev, &ofdev->dev);
 	ret = platform_device_add_data(at->pdev, &trans, sizeof(trans));
 	if (ret)
 		goto err_put;
@@ -331,6 +345,7 @@ int vscmi_attach_probe(struct vscmi_device *vd)
 		vd->attach = NULL;
 		goto err_put;
 	}
+	put_device(&ofdev->dev);
 	if (!READ_ONCE(at->pdev->dev.driver))
 		dev_warn(vd->dev,
 			 "the arm_scmi core did not bind to %s (see its messages); SCMI is not available\n",
@@ -340,6 +355,7 @@ int vscmi_attach_probe(struct vscmi_device *vd)
 err_put:
 	platform_device_put(at->pdev);
 err_free:
+	put_device(&ofdev->dev);
 	of_node_put(np);
 	kfree(at);
 	return ret;
