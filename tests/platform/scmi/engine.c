@@ -230,6 +230,7 @@ size_t scmi_engine_handle(struct scmi_engine *e, const void *req,
 {
 	const uint8_t *q = req;
 	uint8_t *out = resp;
+	uint8_t scratch[SCMI_ENGINE_MAX_SDU];
 	uint32_t hdr;
 	uint8_t proto, msg;
 	size_t cap, n;
@@ -254,12 +255,18 @@ size_t scmi_engine_handle(struct scmi_engine *e, const void *req,
 		cap = 8 + e->max_msg;
 	if (cap > SCMI_ENGINE_MAX_SDU)
 		cap = SCMI_ENGINE_MAX_SDU;
-	n = se_dispatch(e, hdr, q + 4, req_len - 4, out + 4, cap - 4, now_ns);
+	/*
+	 * Handlers write into a scratch buffer of the largest SDU (list
+	 * replies are sized to @cap, fixed-size ones are not), and only a
+	 * reply that fits is copied out.
+	 */
+	n = se_dispatch(e, hdr, q + 4, req_len - 4, scratch, cap - 4, now_ns);
 	if (n < 4 || n > cap - 4) {
 		/* a fixed-size reply that does not fit the buffer */
 		put32(out + 4, (uint32_t)S_COMMS_ERROR);
-		n = 4;
+		return 8;
 	}
+	memcpy(out + 4, scratch, n);
 	return 4 + n;
 }
 

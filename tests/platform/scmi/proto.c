@@ -49,6 +49,12 @@ static size_t st(struct ctx *c, int status)
 	return 4;
 }
 
+/* how many list entries of @per bytes fit after @head bytes of reply */
+static size_t room(const struct ctx *c, size_t head, size_t per)
+{
+	return c->cap < head ? 0 : (c->cap - head) / per;
+}
+
 static uint32_t arg(const struct ctx *c, int i)
 {
 	return le32(c->p + 4 * i);
@@ -168,14 +174,14 @@ static size_t base_list(struct ctx *c)
 {
 	int ids[16], n = listed(c->r, ids), k, i;
 	uint32_t skip = arg(c, 0);
-	size_t room, len;
+	size_t room_b, len;
 
 	if (skip > (uint32_t)n)
 		return st(c, S_INVALID_PARAMETERS);
 	k = n - (int)skip;
-	room = (c->cap - 8) & ~(size_t)3;
-	if ((size_t)k > room)
-		k = (int)room;
+	room_b = room(c, 8, 4) * 4;
+	if ((size_t)k > room_b)
+		k = (int)room_b;
 	len = ((size_t)k + 3) & ~(size_t)3;
 	put32(c->out, 0);
 	put32(c->out + 4, (uint32_t)k);
@@ -409,8 +415,8 @@ static size_t perf_describe(struct ctx *c)
 	if (idx > (uint32_t)d->nopps)
 		return st(c, S_INVALID_PARAMETERS);
 	k = (size_t)d->nopps - idx;
-	if (k > (c->cap - 8) / per)
-		k = (c->cap - 8) / per;
+	if (k > room(c, 8, per))
+		k = room(c, 8, per);
 	put32(c->out, 0);
 	put16(c->out + 4, (uint16_t)k);
 	put16(c->out + 6, (uint16_t)((size_t)d->nopps - idx - k));
@@ -624,8 +630,8 @@ static size_t clk_describe(struct ctx *c)
 	if (idx > (uint32_t)k->nrates)
 		return st(c, S_INVALID_PARAMETERS);
 	n = (size_t)k->nrates - idx;
-	if (n > (c->cap - 8) / 8)
-		n = (c->cap - 8) / 8;
+	if (n > room(c, 8, 8))
+		n = room(c, 8, 8);
 	put32(c->out + 4, (uint32_t)n |
 	      (uint32_t)((size_t)k->nrates - idx - n) << 16);
 	for (i = 0; i < n; i++)
@@ -858,8 +864,8 @@ static size_t sens_describe(struct ctx *c)
 	if (idx > (uint32_t)c->r->nsens)
 		return st(c, S_INVALID_PARAMETERS);
 	k = (size_t)c->r->nsens - idx;
-	if (k > (c->cap - 8) / per)
-		k = (c->cap - 8) / per;
+	if (k > room(c, 8, per))
+		k = room(c, 8, per);
 	put32(c->out, 0);
 	put16(c->out + 4, (uint16_t)k);
 	put16(c->out + 6, (uint16_t)((size_t)c->r->nsens - idx - k));
@@ -1206,8 +1212,8 @@ static size_t volt_describe(struct ctx *c)
 	if (idx > (uint32_t)d->nlevels)
 		return st(c, S_INVALID_PARAMETERS);
 	n = (size_t)d->nlevels - idx;
-	if (n > (c->cap - 8) / 4)
-		n = (c->cap - 8) / 4;
+	if (n > room(c, 8, 4))
+		n = room(c, 8, 4);
 	put32(c->out + 4, (uint32_t)n |
 	      (uint32_t)((size_t)d->nlevels - idx - n) << 16);
 	for (i = 0; i < n; i++)
