@@ -408,7 +408,13 @@ int vu_handle(struct vu *vu, struct vu_msg *msg)
 {
 	uint32_t req = msg->hdr.request;
 	bool need_reply = msg->hdr.flags & VHOST_USER_FLAG_NEED_REPLY;
-	bool ack = need_reply && (vu->protocol_features & (1ull << VHOST_USER_PROTOCOL_F_REPLY_ACK));
+	/*
+	 * need_reply is only set by a front end that believes REPLY_ACK was
+	 * negotiated.  QEMU reconnecting to a restarted back end skips the
+	 * protocol-feature exchange and still waits for the ack: always
+	 * answer.
+	 */
+	bool ack = need_reply;
 	bool replied = false;
 	int ret = 0, i;
 	uint64_t u64 = 0;
@@ -624,8 +630,6 @@ int vu_handle(struct vu *vu, struct vu_msg *msg)
 		break;
 	default:
 		vu->unknown++;
-		/* answer a waiting front end even without REPLY_ACK: non-zero = failure */
-		ack = need_reply;
 		LOG_ERR("vhost-user: unknown or unsupported request %u (%s), size %u, fds %d",
 			req, vu_request_name(req), msg->hdr.size, msg->nfds);
 		ret = 1;
