@@ -1,0 +1,361 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# Guest side of the "guest" suite (busybox sh, run as /test.sh by the test
+# initramfs).  tests/suites/guest.sh prepends the settings:
+#   VX_MODE=main|mmio   main: everything; mmio: the core checks only
+#   VX_DRESP_MS=N       delayed-response hold time configured on the platform
+#   VX_RELOADS=N        unload/reload cycles (main mode)
+#   VX_CONC=N           concurrent callers: commands per CPU
+# The virtio_scmi module is never loaded explicitly before the autoload
+# check: the initramfs hotplug helper must load it from the modalias.
+
+. /lib/vscmi/lib.sh
+
+: "${VX_MODE:=main}"
+: "${VX_DRESP_MS:=1}"
+: "${VX_RELOADS:=20}"
+: "${VX_CONC:=200}"
+
+VX=/sys/kernel/debug/vscmi_exerciser
+
+result_skip() {
+	echo "VSCMI-RESULT ok $1 # SKIP $2"
+}
+
+# vx_run PREFIX COMMAND: run an exerciser command and turn each of its
+# result lines into a guest result named PREFIX<check>.
+vx_run() {
+	_p=$1
+	shift
+	if ! echo "$*" >$VX/run 2>/tmp/vx.err; then
+		result_fail "${_p}run" "'$*' refused: $(cat /tmp/vx.err)"
+		return 1
+	fi
+	cat $VX/results >/tmp/vx.out
+	_bad=0
+	while IFS= read -r _l; do
+		case $_l in
+		"not ok "*)
+			_r=${_l#not ok }
+			result_fail "$_p${_r%%:*}" "${_r#*: }"
+			_bad=1
+			;;
+		"ok "*" # SKIP "*)
+			_r=${_l#ok }
+			result_skip "$_p${_r%% # SKIP *}" "${_r#* # SKIP }"
+			;;
+		"ok "*)
+			result_ok "$_p${_l#ok }"
+			;;
+		"# "*)
+			note "${_l#\# }"
+			;;
+		esac
+	done </tmp/vx.out
+	grep -q '^# done:' /tmp/vx.out ||
+		{ result_fail "${_p}complete" "no '# done' line for '$*'"; _bad=1; }
+	return $_bad
+}
+
+# vx_quiet COMMAND: run an exerciser command, succeed only if it printed
+# at least one ok and no not ok; the first problem goes to stdout.
+vx_quiet() {
+	echo "$*" >$VX/run 2>/tmp/vx.err || { echo "refused: $(cat /tmp/vx.err)"; return 1; }
+	_nok=$(grep -c '^not ok' $VX/results)
+	_ok=$(grep -c '^ok' $VX/results)
+	if [ "$_nok" != 0 ]; then
+		grep -m1 '^not ok' $VX/results
+		return 1
+	fi
+	[ "$_ok" -gt 0 ] || { echo "no checks ran"; return 1; }
+	return 0
+}
+
+# Wait until the exerciser is bound to the clock protocol (max $1 s).
+vx_wait_bound() {
+	_i=0
+	while [ $_i -lt $(($1 * 10)) ]; do
+		grep -q '^bound.* clock' $VX/info 2>/dev/null && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	return 1
+}
+
+scmi_lines() {
+	dmesg | grep -c "SCMI Protocol v"
+}
+
+# --- autoload --------------------------------------------------------------
+
+if wait_for /sys/module/virtio_scmi 20; then
+	result_ok autoload/module_loaded
+else
+	result_fail autoload/module_loaded "/sys/module/virtio_scmi absent after 20 s; hotplug log: $(tail -n 3 /run/hotplug.log 2>/dev/null | tr '\n' ' ')"
+fi
+grep -q "modprobe virtio:d00000020" /run/hotplug.log 2>/dev/null &&
+	result_ok autoload/by_modalias ||
+	result_fail autoload/by_modalias "no modalias load of virtio:d00000020 in /run/hotplug.log"
+
+vdev=
+for d in /sys/bus/virtio/devices/*; do
+	[ "$(cat "$d/device" 2>/dev/null)" = 0x0020 ] && vdev=$d
+done
+if [ -z "$vdev" ]; then
+	result_fail autoload/driver_bound "no virtio device with id 0x0020"
+else
+	drvmod=$(readlink -f "$vdev/driver/module" 2>/dev/null)
+	expect_eq autoload/driver_bound "${drvmod##*/}" virtio_scmi
+	note "virtio device $vdev driver $(readlink "$vdev/driver")"
+fi
+
+# --- core enumeration ------------------------------------------------------
+
+i=0
+while [ $i -lt 100 ] && ! dmesg | grep -q "SCMI Protocol v"; do
+	sleep 0.1
+	i=$((i + 1))
+done
+proto_line=$(dmesg | grep "SCMI Protocol v" | tail -n 1)
+note "core: ${proto_line#*] }"
+case $proto_line in
+*"'virtio-scmi"*) result_ok core/enumerated ;;
+*) result_fail core/enumerated "no \"SCMI Protocol v... 'virtio-scmi\" in dmesg: '$proto_line'" ;;
+esac
+
+# The exerciser (also the source of the expected resource set).
+if modprobe vscmi_exerciser dresp_ms="$VX_DRESP_MS" 2>/tmp/mp.err ||
+	insmod "$(find /lib/modules -name vscmi_exerciser.ko | head -n 1)" dresp_ms="$VX_DRESP_MS" 2>>/tmp/mp.err; then
+	result_ok exerciser/loaded
+else
+	result_fail exerciser/loaded "$(cat /tmp/mp.err)"
+fi
+if vx_wait_bound 10; then
+	result_ok exerciser/bound
+else
+	result_fail exerciser/bound "not bound to the clock protocol: $(cat $VX/info 2>&1 | tr '\n' ' ')"
+fi
+note "exerciser: $(cat $VX/info 2>/dev/null | tr '\n' ' ')"
+cat $VX/expect >/tmp/expect 2>/dev/null
+
+# Clocks in the common clock framework: names, rates (read from the
+# platform through clk-scmi's recalc), enable count.
+if [ -r /sys/kernel/debug/clk/clk_summary ]; then
+	cat /sys/kernel/debug/clk/clk_summary >/tmp/clk
+	n=0
+	while read -r kind id name rate; do
+		[ "$kind" = clock ] || continue
+		n=$((n + 1))
+		line=$(awk -v n="$name" '$1 == n' /tmp/clk)
+		if [ -z "$line" ]; then
+			result_fail "clk/$id/registered" "clock $name not in clk_summary"
+			continue
+		fi
+		result_ok "clk/$id/registered"
+		set -- $line
+		expect_eq "clk/$id/rate" "$5" "$rate"
+		expect_eq "clk/$id/enable_count" "$2" 0
+	done </tmp/expect
+	[ $n -gt 0 ] || result_fail clk/expected "no clocks in the expected set"
+else
+	result_fail clk/summary "/sys/kernel/debug/clk/clk_summary missing"
+fi
+
+# Power and performance domains as generic PM domains.
+if [ -r /sys/kernel/debug/pm_genpd/pm_genpd_summary ]; then
+	cat /sys/kernel/debug/pm_genpd/pm_genpd_summary >/tmp/genpd
+	while read -r kind id name rest; do
+		case $kind in power|perf) ;; *) continue ;; esac
+		st=$(awk -v n="$name" '$1 == n { print $2 }' /tmp/genpd)
+		case $st in
+		on|off) result_ok "genpd/$kind/$id" ;;
+		"") result_fail "genpd/$kind/$id" "domain $name not in pm_genpd_summary" ;;
+		*) result_fail "genpd/$kind/$id" "domain $name status '$st'" ;;
+		esac
+	done </tmp/expect
+else
+	result_fail genpd/summary "/sys/kernel/debug/pm_genpd/pm_genpd_summary missing"
+fi
+
+# --- exerciser -------------------------------------------------------------
+
+if [ "$VX_MODE" = mmio ]; then
+	for c in base clock power perf sensor reset; do
+		vx_run "" "$c"
+	done
+	vx_run "" "concurrent 50"
+	exit 0
+fi
+
+vx_run "" all
+vx_run "" "concurrent $VX_CONC"
+
+# --- freeze / restore ------------------------------------------------------
+
+freeze_cycle() {
+	# $1: pm_test level
+	echo "$1" >/sys/power/pm_test || return 1
+	echo freeze >/sys/power/state || return 1
+	return 0
+}
+
+if [ ! -e /sys/power/pm_test ]; then
+	for m in devices platform; do
+		result_skip "freeze/$m" "kernel without CONFIG_PM_DEBUG (/sys/power/pm_test missing)"
+	done
+else
+	[ -w /sys/module/kernel/parameters/pm_test_delay ] &&
+		echo 0 >/sys/module/kernel/parameters/pm_test_delay
+	levels=$(cat /sys/power/pm_test)
+	note "pm_test levels: $levels"
+	for m in devices platform; do
+		case " $levels " in
+		*" $m "*|*"[$m]"*) ;;
+		*) result_skip "freeze/$m" "pm_test has no '$m' level"; continue ;;
+		esac
+		before=$(cut -d' ' -f1 /proc/uptime)
+		if freeze_cycle "$m" 2>/tmp/fz.err; then
+			result_ok "freeze/$m/cycle"
+		else
+			result_fail "freeze/$m/cycle" "echo freeze failed: $(cat /tmp/fz.err)"
+		fi
+		echo none >/sys/power/pm_test
+		note "freeze $m took $(awk -v b="$before" '{ print $1 - b }' /proc/uptime) s"
+		# Real commands after the cycle: the device was reset on restore.
+		out=$(vx_quiet clock) && result_ok "freeze/$m/clock_after" ||
+			result_fail "freeze/$m/clock_after" "$out"
+		out=$(vx_quiet perf) && result_ok "freeze/$m/perf_after" ||
+			result_fail "freeze/$m/perf_after" "$out"
+		out=$(vx_quiet sensor) && result_ok "freeze/$m/sensor_after" ||
+			result_fail "freeze/$m/sensor_after" "$out"
+	done
+	# Suspend-to-idle supports no pm_test level below "platform".
+	result_skip freeze/core "the kernel refuses pm_test=core for freeze (suspend-to-idle)"
+fi
+
+# --- unload / reload -------------------------------------------------------
+
+n0=$(scmi_lines)
+if rmmod virtio_scmi 2>/tmp/rm.err; then
+	result_ok reload/rmmod
+else
+	result_fail reload/rmmod "$(cat /tmp/rm.err)"
+fi
+[ -e /sys/module/virtio_scmi ] &&
+	result_fail reload/module_gone "/sys/module/virtio_scmi still present" ||
+	result_ok reload/module_gone
+grep -q '^handle none' $VX/info &&
+	result_ok reload/exerciser_unbound ||
+	result_fail reload/exerciser_unbound "$(cat $VX/info | tr '\n' ' ')"
+if echo base >$VX/run 2>/dev/null; then
+	result_fail reload/no_scmi_while_unloaded "a command ran without a transport"
+else
+	result_ok reload/no_scmi_while_unloaded
+fi
+if modprobe virtio_scmi 2>/tmp/mp.err; then
+	result_ok reload/modprobe
+else
+	result_fail reload/modprobe "$(cat /tmp/mp.err)"
+fi
+vx_wait_bound 10 && result_ok reload/rebound ||
+	result_fail reload/rebound "exerciser not bound again: $(cat $VX/info | tr '\n' ' ')"
+expect_eq reload/enumerated_again "$(scmi_lines)" $((n0 + 1))
+out=$(vx_quiet clock) && result_ok reload/clock_after || result_fail reload/clock_after "$out"
+
+slab_kb() { awk '/^Slab:/ { print $2 }' /proc/meminfo; }
+free_kb() { awk '/^MemFree:/ { print $2 }' /proc/meminfo; }
+# Bytes in all slab caches: active objects x object size.
+slabinfo_bytes() {
+	awk 'NR > 2 { s += $2 * $4 } END { print s }' /proc/slabinfo 2>/dev/null
+}
+mod_size() { awk '$1 == "virtio_scmi" { print $2 }' /proc/modules; }
+settle() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches 2>/dev/null
+	sleep 1
+}
+
+# One warm-up cycle so that first-use allocations are not counted.
+cycle() {
+	rmmod virtio_scmi 2>/tmp/rm.err || { echo "rmmod: $(cat /tmp/rm.err)"; return 1; }
+	[ ! -e /sys/module/virtio_scmi ] || { echo "still loaded after rmmod"; return 1; }
+	modprobe virtio_scmi 2>/tmp/mp.err || { echo "modprobe: $(cat /tmp/mp.err)"; return 1; }
+	vx_wait_bound 10 || { echo "exerciser not bound"; return 1; }
+	vx_quiet clock || return 1
+	vx_quiet "bench rtt 20" || return 1
+	return 0
+}
+cycle >/dev/null
+settle
+s0=$(slab_kb); f0=$(free_kb); b0=$(slabinfo_bytes); m0=$(mod_size)
+cp /proc/slabinfo /tmp/slab0 2>/dev/null
+good=0
+first=
+i=0
+while [ $i -lt "$VX_RELOADS" ]; do
+	i=$((i + 1))
+	if out=$(cycle); then
+		good=$((good + 1))
+	else
+		[ -n "$first" ] || first="cycle $i: $out"
+	fi
+done
+expect_eq reload/cycles "$good" "$VX_RELOADS"
+[ -z "$first" ] || note "reload: first failure: $first"
+settle
+s1=$(slab_kb); f1=$(free_kb); b1=$(slabinfo_bytes); m1=$(mod_size)
+note "memory before/after $VX_RELOADS reloads: Slab ${s0}/${s1} kB, slabinfo ${b0}/${b1} B, MemFree ${f0}/${f1} kB, module ${m0}/${m1} B"
+if [ -r /tmp/slab0 ]; then
+	# The caches that grew most, for diagnosis.
+	awk 'NR == FNR { if (FNR > 2) a[$1] = $2 * $4; next }
+	     FNR > 2 { d = $2 * $4 - a[$1]; if (d > 0) print d, $1 }' /tmp/slab0 /proc/slabinfo |
+		sort -rn | head -n 5 | while read -r d c; do note "slab growth: $c +$d B"; done
+fi
+# Noise allowance: 256 kB of slab, 2 MB of free memory over all cycles.
+# A leak of one message pool (hundreds of buffers) per cycle exceeds both.
+if [ -n "$s0" ] && [ -n "$s1" ] && [ $((s1 - s0)) -le 256 ]; then
+	result_ok reload/slab_stable
+else
+	result_fail reload/slab_stable "Slab grew from ${s0} kB to ${s1} kB over $VX_RELOADS reloads"
+fi
+if [ -n "$b0" ] && [ -n "$b1" ] && [ $((b1 - b0)) -le 262144 ]; then
+	result_ok reload/slabinfo_stable
+else
+	result_fail reload/slabinfo_stable "slab objects grew from ${b0} B to ${b1} B"
+fi
+if [ -n "$f0" ] && [ -n "$f1" ] && [ $((f0 - f1)) -le 2048 ]; then
+	result_ok reload/memfree_stable
+else
+	result_fail reload/memfree_stable "MemFree fell from ${f0} kB to ${f1} kB"
+fi
+
+# Everything still works after the reload storm.
+vx_run after_reload/ "concurrent 20"
+
+# --- atomic / polling mode (module parameters, if the module has them) ------
+
+params=$(ls /sys/module/virtio_scmi/parameters 2>/dev/null | tr '\n' ' ')
+note "virtio_scmi parameters: $params"
+for p in atomic polling; do
+	if [ ! -e "/sys/module/virtio_scmi/parameters/$p" ]; then
+		result_skip "mode_$p/loaded" "virtio_scmi has no '$p' parameter"
+		continue
+	fi
+	if rmmod virtio_scmi && modprobe virtio_scmi "$p=1" 2>/tmp/mp.err; then
+		result_ok "mode_$p/loaded"
+	else
+		result_fail "mode_$p/loaded" "$(cat /tmp/mp.err)"
+		continue
+	fi
+	v=$(cat "/sys/module/virtio_scmi/parameters/$p")
+	case $v in
+	Y|1) result_ok "mode_$p/param" ;;
+	*) result_fail "mode_$p/param" "parameter reads '$v' after $p=1" ;;
+	esac
+	vx_wait_bound 10 || { result_fail "mode_$p/bound" "exerciser not bound"; continue; }
+	vx_run "mode_$p/" atomic
+	vx_run "mode_$p/" clock
+	vx_run "mode_$p/" "concurrent 20"
+done
+exit 0
