@@ -11,7 +11,8 @@
  *	release RELEASE			kernel release the module is built for
  *	ptrsize N			sizeof(void *) on the target
  *	struct NAME SIZE		a structure and its size in bytes
- *	member STRUCT.MEMBER OFFSET SIZE	a member's byte offset and size
+ *	member STRUCT.MEMBER OFFSET [SIZE]	a member's byte offset (and size)
+ *	msize STRUCT.MEMBER SIZE	size of a member listed before
  *	enum NAME SIZE			an enumeration and its size
  *	enumval ENUM.NAME VALUE		an enumerator's value
  *
@@ -42,7 +43,7 @@
 
 /* Upper bounds that keep a hostile file from exhausting memory. */
 #define MAX_FILE_SIZE		(1024ULL * 1024 * 1024)
-#define MAX_SECTIONS		(1U << 20)
+#define MAX_SECTIONS		1048576U
 #define MAX_LISTING_ITEMS	4096
 #define MAX_NAME		128
 #define MAX_TYPE_DEPTH		32
@@ -163,7 +164,7 @@ static void die_input(const char *fmt, ...)
 	exit(EXIT_BADINPUT);
 }
 
-static int mismatch(const char *fmt, ...)
+static int report(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -207,7 +208,7 @@ static unsigned long long get64(const unsigned char *p, int be)
 static void read_at(FILE *f, unsigned long long off, void *dst,
 		    unsigned long long len, const char *what)
 {
-	if (off > (unsigned long long)0x7fffffffffffffffLL ||
+	if (off > 0x7fffffffffffffffULL ||
 	    fseek(f, (long)off, SEEK_SET) != 0)
 		die_input("%s: cannot seek to %s at %llu", btf_path, what, off);
 	if (len && fread(dst, 1, (size_t)len, f) != (size_t)len)
@@ -244,12 +245,25 @@ static unsigned char *read_all(FILE *f, unsigned long long *lenp)
 	return buf;
 }
 
+enum sh_field_nr { SHF_FLAGS, SHF_OFFSET, SHF_SIZE };
+
+/* A field of an ELF section header (ELF32 or ELF64). */
+static unsigned long long sh_field(const unsigned char *sh, int is64, int be,
+				   enum sh_field_nr f)
+{
+	static const unsigned char off64[] = { 8, 24, 32 }, off32[] = { 8, 16, 20 };
+
+	if (is64)
+		return get64(sh + off64[f], be);
+	return get32(sh + off32[f], be);
+}
+
 /* Find the .BTF section of an ELF file and return a copy of its contents. */
 static unsigned char *read_elf_btf(FILE *f, const unsigned char *ident,
 				   unsigned long long *lenp)
 {
 	int is64 = ident[4] == 2, be = ident[5] == 2;
-	unsigned char eh[64], *shdrs, *names, *btf;
+	unsigned char eh[64], *shdrs, *sh, *names, *btf;
 	unsigned long long fsize, shoff, shentsize, shnum, shstrndx, i;
 	unsigned long long names_off, names_len, off, len, flags;
 	unsigned int type, name;
@@ -299,13 +313,8 @@ static unsigned char *read_elf_btf(FILE *f, const unsigned char *ident,
 		die_input("out of memory");
 	read_at(f, shoff, shdrs, shnum * shentsize, "the section headers");
 
-#define SH(i)		(shdrs + (i) * shentsize)
-#define SH_OFF(p)	(is64 ? get64((p) + 24, be) : get32((p) + 16, be))
-#define SH_SIZE(p)	(is64 ? get64((p) + 32, be) : get32((p) + 20, be))
-#define SH_FLAGS(p)	(is64 ? get64((p) + 8, be) : get32((p) + 8, be))
-
-	names_off = SH_OFF(SH(shstrndx));
-	names_len = SH_SIZE(SH(shstrndx));
+	names_off = sh_field(shdrs + shstrndx * shentsize, is64, be, SHF_OFFSET);
+	names_len = sh_field(shdrs + shstrndx * shentsize, is64, be, SHF_SIZE);
 	if (names_off > fsize || names_len > fsize - names_off || names_len == 0)
 		die_input("%s: ELF section name table out of bounds", btf_path);
 	names = malloc((size_t)names_len + 1);
@@ -315,13 +324,14 @@ static unsigned char *read_elf_btf(FILE *f, const unsigned char *ident,
 	names[names_len] = '\0';
 
 	for (i = 0; i < shnum; i++) {
-		name = get32(SH(i), be);
-		type = get32(SH(i) + 4, be);
+		sh = shdrs + i * shentsize;
+		name = get32(sh, be);
+		type = get32(sh + 4, be);
 		if (name >= names_len || strcmp((char *)names + name, ".BTF") != 0)
 			continue;
-		off = SH_OFF(SH(i));
-		len = SH_SIZE(SH(i));
-		flags = SH_FLAGS(SH(i));
+		off = sh_field(sh, is64, be, SHF_OFFSET);
+		len = sh_field(sh, is64, be, SHF_SIZE);
+		flags = sh_field(sh, is64, be, SHF_FLAGS);
 		if (type == 8)	/* SHT_NOBITS */
 			die_input("%s: the .BTF section has no contents", btf_path);
 		if (flags & 0x800)	/* SHF_COMPRESSED */
@@ -339,10 +349,6 @@ static unsigned char *read_elf_btf(FILE *f, const unsigned char *ident,
 		*lenp = len;
 		return btf;
 	}
-#undef SH
-#undef SH_OFF
-#undef SH_SIZE
-#undef SH_FLAGS
 	die_input("%s: ELF file has no .BTF section (kernel built without CONFIG_DEBUG_INFO_BTF?)",
 		  btf_path);
 	return NULL;
@@ -488,7 +494,7 @@ static void btf_parse(struct btf *b, unsigned char *buf, unsigned long long len)
 			die_input("%s: truncated BTF type record at offset %u", btf_path, off);
 		info = r32(b, off + 4);
 		if (extra_size((info >> 24) & 0x1f, info & 0xffff, &sz))
-			die_input("%s: unknown BTF kind %u (type id %u); btfcheck is too old for this kernel",
+			die_input("%s: unknown BTF kind %u (type id %u), too new for btfcheck",
 				  btf_path, (info >> 24) & 0x1f, id + 1);
 		if (type_len - off - BTF_TYPE_SIZE < sz)
 			die_input("%s: truncated BTF type id %u", btf_path, id + 1);
@@ -698,9 +704,8 @@ static void split_dot(const char *in, char *agg, char *name, unsigned int line)
 	if (!dot || dot == in || !dot[1] || (size_t)(dot - in) >= MAX_NAME ||
 	    strlen(dot + 1) >= MAX_NAME)
 		die_input("listing line %u: expected STRUCT.MEMBER, got '%s'", line, in);
-	memcpy(agg, in, dot - in);
-	agg[dot - in] = '\0';
-	strcpy(name, dot + 1);
+	snprintf(agg, MAX_NAME, "%.*s", (int)(dot - in), in);
+	snprintf(name, MAX_NAME, "%s", dot + 1);
 }
 
 static void read_listing(const char *path)
@@ -735,11 +740,11 @@ static void read_listing(const char *path)
 			continue;
 		n = sscanf(p, "%127s %127s %127s %127s", w[0], w[1], w[2], w[3]);
 		if (n >= 2 && !strcmp(w[0], "abi")) {
-			strcpy(abi_name, w[1]);
+			snprintf(abi_name, sizeof(abi_name), "%s", w[1]);
 			continue;
 		}
 		if (n >= 2 && !strcmp(w[0], "release")) {
-			strcpy(release, w[1]);
+			snprintf(release, sizeof(release), "%s", w[1]);
 			continue;
 		}
 		if (nitems >= MAX_LISTING_ITEMS)
@@ -756,14 +761,33 @@ static void read_listing(const char *path)
 			continue;
 		} else if (n == 3 && (!strcmp(w[0], "struct") || !strcmp(w[0], "enum"))) {
 			it->kind = w[0][0] == 's' ? IT_STRUCT : IT_ENUM;
-			strcpy(it->agg, w[1]);
+			snprintf(it->agg, sizeof(it->agg), "%s", w[1]);
 			if (parse_num(w[2], &it->a))
 				die_input("listing line %u: bad size '%s'", line, w[2]);
-		} else if (n == 4 && !strcmp(w[0], "member")) {
+		} else if ((n == 3 || n == 4) && !strcmp(w[0], "member")) {
 			it->kind = IT_MEMBER;
 			split_dot(w[1], it->agg, it->name, line);
-			if (parse_num(w[2], &it->a) || parse_num(w[3], &it->b))
+			it->b = -1;
+			if (parse_num(w[2], &it->a) || (n == 4 && parse_num(w[3], &it->b)))
 				die_input("listing line %u: bad offset or size", line);
+		} else if (n == 3 && !strcmp(w[0], "msize")) {
+			/* the size of a member listed before */
+			char agg[MAX_NAME], name[MAX_NAME];
+			long long v;
+			unsigned int i;
+
+			split_dot(w[1], agg, name, line);
+			if (parse_num(w[2], &v) || v < 0)
+				die_input("listing line %u: bad size '%s'", line, w[2]);
+			for (i = 0; i < nitems; i++)
+				if (items[i].kind == IT_MEMBER && !strcmp(items[i].agg, agg) &&
+				    !strcmp(items[i].name, name))
+					break;
+			if (i == nitems)
+				die_input("listing line %u: size of unlisted member %s.%s",
+					  line, agg, name);
+			items[i].b = v;
+			continue;
 		} else if (n == 3 && !strcmp(w[0], "enumval")) {
 			it->kind = IT_ENUMVAL;
 			split_dot(w[1], it->agg, it->name, line);
@@ -792,20 +816,20 @@ static int check_member(const struct btf *b, unsigned int id, const struct item 
 	long long size;
 
 	if (btf_member(b, id, it->name, 0, 0, &bit_off, &bits, &type))
-		return mismatch("struct %s member %s is missing from the kernel's struct",
+		return report("struct %s member %s is missing from the kernel's struct",
 				it->agg, it->name);
 	if (bits)
-		return mismatch("struct %s member %s is a %u-bit bitfield at bit %llu in the kernel",
+		return report("struct %s member %s is a %u-bit bitfield at bit %llu in the kernel",
 				it->agg, it->name, bits, bit_off);
 	if (bit_off % 8)
-		return mismatch("struct %s member %s at offset %lld, kernel has it at bit %llu",
+		return report("struct %s member %s at offset %lld, kernel has it at bit %llu",
 				it->agg, it->name, it->a, bit_off);
 	if ((long long)(bit_off / 8) != it->a)
-		return mismatch("struct %s member %s at offset %lld, kernel has it at %llu",
+		return report("struct %s member %s at offset %lld, kernel has it at %llu",
 				it->agg, it->name, it->a, bit_off / 8);
 	size = btf_size(b, type, 0);
-	if (size >= 0 && size != it->b)
-		return mismatch("struct %s member %s has size %lld, kernel's has size %lld",
+	if (size >= 0 && it->b >= 0 && size != it->b)
+		return report("struct %s member %s has size %lld, kernel's has size %lld",
 				it->agg, it->name, it->b, size);
 	return 0;
 }
@@ -830,14 +854,15 @@ static int check_enumval(const struct btf *b, unsigned int id, const struct item
 			off = t.extra + 12 * i;
 			if (strcmp(btf_str(b, r32(b, off)), it->name))
 				continue;
-			v = (long long)((unsigned long long)r32(b, off + 8) << 32 | r32(b, off + 4));
+			v = (long long)((unsigned long long)r32(b, off + 8) << 32 |
+					r32(b, off + 4));
 			if (v == it->a)
 				return 0;
 		}
-		return mismatch("enum %s value %s is %lld, kernel has %lld",
+		return report("enum %s value %s is %lld, kernel has %lld",
 				it->agg, it->name, it->a, v);
 	}
-	return mismatch("enum %s has no enumerator %s in the kernel", it->agg, it->name);
+	return report("enum %s has no enumerator %s in the kernel", it->agg, it->name);
 }
 
 /* Check struct/enum item @head and its members @sub[0..nsub) against @id. */
@@ -851,7 +876,7 @@ static int check_group(const struct btf *b, unsigned int id, unsigned int head,
 
 	btf_get(b, id, &t);
 	if ((long long)t.size_type != it->a)
-		bad += mismatch("%s %s has size %lld, kernel's has size %u",
+		bad += report("%s %s has size %lld, kernel's has size %u",
 				it->kind == IT_ENUM ? "enum" : "struct", it->agg, it->a,
 				t.size_type);
 	for (i = 0; i < nsub; i++) {
@@ -922,7 +947,7 @@ static int check_all(const struct btf *b, unsigned int *nstructs,
 		n = btf_find(b, it->agg, is_e ? want_enum_kind : want_aggregate,
 			     ids, 16);
 		if (!n) {
-			bad += mismatch("%s %s does not exist in the kernel's BTF",
+			bad += report("%s %s does not exist in the kernel's BTF",
 					is_e ? "enum" : "struct", it->agg);
 			continue;
 		}
@@ -943,7 +968,7 @@ static int check_all(const struct btf *b, unsigned int *nstructs,
 	return bad;
 }
 
-static void usage(void)
+static void print_help(void)
 {
 	fprintf(stderr,
 		"usage: btfcheck [-q] LISTING BTF\n"
@@ -967,7 +992,7 @@ int main(int argc, char **argv)
 		argi++;
 	}
 	if (argc - argi != 2)
-		usage();
+		print_help();
 	btf_path = argv[argi + 1];
 	read_listing(argv[argi]);
 
@@ -986,14 +1011,16 @@ int main(int argc, char **argv)
 	btf_parse(&b, buf, len);
 	bad = check_all(&b, &nstructs, &nmembers);
 	if (bad) {
-		fprintf(stderr,
-			PFX "%d layout mismatch%s against %s: refusing to build a module that would corrupt the arm_scmi core's memory\n",
-			bad, bad == 1 ? "" : "es", btf_path);
+		fprintf(stderr, PFX "%d layout mismatch%s against %s\n", bad,
+			bad == 1 ? "" : "es", btf_path);
+		fprintf(stderr, PFX "refusing to build: it would corrupt the arm_scmi core\n");
 		return EXIT_MISMATCH;
 	}
-	if (!quiet)
-		printf(PFX "layout check passed: %u types, %u members match %s (ABI revision %s, Linux %s)\n",
-		       nstructs, nmembers, btf_path, abi_name, release);
+	if (!quiet) {
+		printf(PFX "layout check passed: %u types, %u members match %s",
+		       nstructs, nmembers, btf_path);
+		printf(" (ABI revision %s, Linux %s)\n", abi_name, release);
+	}
 	free(b.hash);
 	free(b.types);
 	free(buf);

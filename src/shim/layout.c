@@ -9,7 +9,8 @@
  *
  *	abi NAME / release RELEASE / ptrsize N
  *	struct NAME SIZE
- *	member STRUCT.MEMBER OFFSET SIZE
+ *	member STRUCT.MEMBER OFFSET
+ *	msize STRUCT.MEMBER SIZE
  *	enum NAME SIZE
  *	enumval ENUM.NAME VALUE
  *
@@ -24,44 +25,38 @@
 
 #include "abi.h"
 
-#define VSCMI_MARK(text)	asm volatile("\n.ascii \"->" text "\"")
-
-#define VSCMI_MARK1(text, a)	\
-	asm volatile("\n.ascii \"->" text " %0\"" : : "i" (a))
-
-#define VSCMI_MARK2(text, a, b)	\
-	asm volatile("\n.ascii \"->" text " %0 %1\"" : : "i" (a), "i" (b))
-
-#define VSCMI_STRUCT(s)		VSCMI_MARK1("struct " #s, sizeof(struct s));
-
-#define VSCMI_MEMBER(s, m)					\
-	VSCMI_MARK2("member " #s "." #m, offsetof(struct s, m),	\
-		    sizeof(((struct s *)NULL)->m));
-
-#define VSCMI_ENUMVAL(e, v)	VSCMI_MARK1("enumval " #e "." #v, (long long)(v));
-
 /*
- * enum scmi_bad_msg is declared by every revision with the kernel's
- * enumerator names; a revision may list them itself instead.
+ * Each marker is a block of its own, so that the X-macro lists, which have
+ * no separators, expand to a sequence of statements.
  */
-#ifndef VSCMI_LAYOUT_ENUMVALS
-#define VSCMI_LAYOUT_ENUMVALS(V)		\
-	V(scmi_bad_msg, MSG_UNEXPECTED)		\
-	V(scmi_bad_msg, MSG_INVALID)		\
-	V(scmi_bad_msg, MSG_UNKNOWN)		\
-	V(scmi_bad_msg, MSG_NOMEM)		\
-	V(scmi_bad_msg, MSG_MBOX_SPURIOUS)
-#endif
+#define VSCMI_MARK(text)	{ asm volatile("\n.ascii \"->" text "\""); }
+
+#define VSCMI_MARK_VAL(text, val)	\
+	{ asm volatile("\n.ascii \"->" text " %0\"" : : "i" (val)); }
+
+#define VSCMI_STRUCT(s)		VSCMI_MARK_VAL("struct " #s, sizeof(struct s))
+
+/* offset and size of a member, as two markers that btfcheck joins */
+#define VSCMI_MEMBER(s, m)	VSCMI_MARK_VAL("member " #s "." #m, offsetof(struct s, m))
+#define VSCMI_MEMBER_SIZE(s, m)	VSCMI_MARK_VAL("msize " #s "." #m, sizeof_field(struct s, m))
+
+#define VSCMI_ENUMVAL(e, v)	VSCMI_MARK_VAL("enumval " #e "." #v, (long long)(v))
 
 static void __used vscmi_layout(void)
 {
-	VSCMI_MARK("abi " VSCMI_ABI_NAME);
-	VSCMI_MARK("release " UTS_RELEASE);
-	VSCMI_MARK1("ptrsize", sizeof(void *));
+	VSCMI_MARK("abi " VSCMI_ABI_NAME)
+	VSCMI_MARK("release " UTS_RELEASE)
+	VSCMI_MARK_VAL("ptrsize", sizeof(void *))
 
 	VSCMI_LAYOUT_STRUCTS(VSCMI_STRUCT)
 	VSCMI_LAYOUT_MEMBERS(VSCMI_MEMBER)
+	VSCMI_LAYOUT_MEMBERS(VSCMI_MEMBER_SIZE)
 
-	VSCMI_MARK1("enum scmi_bad_msg", sizeof(enum scmi_bad_msg));
-	VSCMI_LAYOUT_ENUMVALS(VSCMI_ENUMVAL)
+	/* declared by every revision, with the kernel's enumerator names */
+	VSCMI_MARK_VAL("enum scmi_bad_msg", sizeof(enum scmi_bad_msg))
+	VSCMI_ENUMVAL(scmi_bad_msg, MSG_UNEXPECTED)
+	VSCMI_ENUMVAL(scmi_bad_msg, MSG_INVALID)
+	VSCMI_ENUMVAL(scmi_bad_msg, MSG_UNKNOWN)
+	VSCMI_ENUMVAL(scmi_bad_msg, MSG_NOMEM)
+	VSCMI_ENUMVAL(scmi_bad_msg, MSG_MBOX_SPURIOUS)
 }

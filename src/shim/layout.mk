@@ -1,10 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Fail-closed check of the shim's arm_scmi core layout against the target
-# kernel's BTF.  Included by the top-level Kbuild, after obj-m and the
-# module's object list are set:
-#
-#	include $(src)/src/shim/layout.mk
+# kernel's BTF.  The top-level Kbuild includes this file after obj-m and the
+# module's object list are set.
 #
 # 1. src/shim/btfcheck (a host program, plain C) is built with HOSTCC.
 # 2. src/shim/layout.c is compiled to assembly with the module's own flags;
@@ -86,6 +84,6 @@ $(obj)/$(vscmi-shim)/layout.ok: $(obj)/$(vscmi-shim)/btfcheck \
 # Every object of every module of this Kbuild waits for the check.
 vscmi-mod-objs := $(foreach m,$(obj-m),$(m) $($(m:.o=-y)) $($(m:.o=-objs)))
 ifeq ($(strip $(obj-m)),)
-$(error virtio_scmi: include src/shim/layout.mk after obj-m and the object list are set)
+$(error virtio_scmi: the layout check must be included after obj-m and the object list)
 endif
 $(addprefix $(obj)/,$(vscmi-mod-objs)): $(obj)/$(vscmi-shim)/layout.ok

@@ -1,0 +1,412 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Building the virtio_scmi module for the matrix kernels, and the checks of
+# the "build" suite.  Source tests/lib/common.sh and tests/lib/report.sh
+# first (tests/run does); this file sources kernels.sh if needed.
+#
+#   module_src_copy DEST              copy what dkms builds (Kbuild, src/
+#                                     without the diag tool, no build
+#                                     products) into DEST
+#   module_build KERNEL OUTDIR [MAKE ARGS...]
+#                                     build the module for KERNEL; OUTDIR
+#                                     gets virtio_scmi.ko (on success) and
+#                                     build.log (always); status 0 on success
+#   module_ko KERNEL                  print the path of a cached build of the
+#                                     current sources for KERNEL (rebuilt when
+#                                     Kbuild or src/ changed)
+#   module_build_tests KERNEL         results build/<KERNEL>/<check>; the
+#                                     kernel-independent checks run once, on
+#                                     the first kernel this is called for
+#
+# Module builds need a native compiler in the kernel's build chroot for the
+# layout checker (src/shim/btfcheck, a kbuild host program); it is installed
+# there on first use if the chroot lacks one.
+
+if ! declare -F kernel_build_module >/dev/null; then
+	# shellcheck source=tests/lib/kernels.sh
+	. "$TESTS/lib/kernels.sh"
+fi
+
+MODULE_NAME=virtio_scmi
+MODULE_ALIAS='virtio:d00000020v*'
+# Modules virtio_scmi may depend on (Debian builds the virtio core in).
+MODULE_ALLOWED_DEPENDS=""
+MODULE_CACHE=$CACHE/module
+FIXTURES=$TESTS/fixtures
+_MODULE_ONCE_DONE=${_MODULE_ONCE_DONE:-}
+
+# module_src_copy DEST
+module_src_copy() {
+	local dest=$1
+	mkdir -p "$dest"
+	tar -C "$TOP" -cf - \
+		--exclude=src/virtio-scmi-diag \
+		--exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' \
+		--exclude='.*.cmd' --exclude='*.a' --exclude=modules.order --exclude=Module.symvers \
+		--exclude=src/shim/btfcheck --exclude=src/shim/layout.s \
+		--exclude=src/shim/layout.txt --exclude=src/shim/layout.ok \
+		Kbuild src | tar -C "$dest" -xf -
+}
+
+# _module_hostcc KERNEL: make sure the build chroot has a native gcc.
+_module_hostcc() {
+	local root
+	root=$(kernel_chroot "$1") || return 1
+	[ -x "$root/usr/bin/gcc" ] && return 0
+	(
+		flock 9
+		[ -x "$root/usr/bin/gcc" ] && exit 0
+		log "installing a native gcc into the $1 build chroot (for src/shim/btfcheck)"
+		chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/ LC_ALL=C.UTF-8 \
+			DEBIAN_FRONTEND=noninteractive sh -c \
+			'apt-get -q update && apt-get -q install -y --no-install-recommends gcc libc6-dev' \
+			>"$KCACHE/$1/hostcc.log" 2>&1 ||
+			{ tail -n 5 "$KCACHE/$1/hostcc.log" >&2; exit 1; }
+	) 9>"$KCACHE/.lock-$1"
+}
+
+# _module_build_tree KERNEL TREE OUTDIR [MAKE ARGS...]: build a prepared tree.
+_module_build_tree() {
+	local k=$1 tree=$2 out=$3
+	shift 3
+	kernel_prepare "$k" || return 1
+	_module_hostcc "$k" || return 1
+	mkdir -p "$out"
+	rm -f "$out"/*.ko "$out/build.log" "$out/Module.symvers"
+	kernel_build_module "$k" "$tree" "$out" "$@"
+}
+
+# module_build KERNEL OUTDIR [MAKE ARGS...]
+module_build() {
+	local k=$1 out=$2 tmp rc=0
+	shift 2
+	tmp=$(mktemp -d)
+	module_src_copy "$tmp"
+	_module_build_tree "$k" "$tmp" "$out" "$@" || rc=$?
+	rm -rf "$tmp"
+	return "$rc"
+}
+
+# Fingerprint of everything module_src_copy copies.
+_module_src_hash() {
+	(cd "$TOP" && find Kbuild src -path src/virtio-scmi-diag -prune -o -type f \
+		! -name '*.o' ! -name '*.ko' ! -name '*.mod' ! -name '*.mod.c' ! -name '.*.cmd' \
+		! -path src/shim/btfcheck ! -path 'src/shim/layout.[sto]*' -print0 |
+		sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+}
+
+# module_ko KERNEL: cached build of the current sources; prints the .ko path.
+module_ko() {
+	local k=$1 d h
+	kernel_prepare "$k" || return 1
+	d=$MODULE_CACHE/$k-$(kernel_release "$k")
+	mkdir -p "$MODULE_CACHE"
+	(
+		flock 9
+		h=$(_module_src_hash)
+		if [ -e "$d/$MODULE_NAME.ko" ] && [ "$(cat "$d/src.sha256" 2>/dev/null)" = "$h" ]; then
+			exit 0
+		fi
+		rm -f "$d/src.sha256"
+		module_build "$k" "$d" >&2 || exit 1
+		echo "$h" >"$d/src.sha256"
+	) 9>"$MODULE_CACHE/.lock-$k" || return 1
+	echo "$d/$MODULE_NAME.ko"
+}
+
+# The ABI revision name src/shim/abi.h must pick for a kernel release.
+_module_expected_abi() {
+	case $1 in
+	6.12.*) echo 6.12 ;;
+	6.13.*) echo 6.13 ;;
+	6.14.*|6.1[5-9].*|7.0.*) echo 6.14 ;;
+	7.[123].*) echo 7.1 ;;
+	*) echo unknown ;;
+	esac
+}
+
+# A revision that is wrong for the kernel (for the mismatch test).
+_module_wrong_abi() {
+	case $(_module_expected_abi "$1") in
+	6.12) echo 613 ;;
+	*) echo 614 ;;
+	esac
+}
+
+# Lines of a build log that show a module object being compiled.
+_module_compiled_objects() {
+	grep -E 'CC \[M\] .*/src/.*\.o$' "$1" | grep -v '/src/shim/layout\.' || true
+}
+
+# _module_test_build KERNEL NAME: build the sources and judge the log.
+_module_check_module() {
+	local k=$1 t=$2 out=$3 warn
+	if ! module_build "$k" "$out" 2>/dev/null; then
+		t_fail "$t/module" "build failed: $(grep -m1 -E 'error:|\*\*\*' "$out/build.log" || tail -n 1 "$out/build.log")"
+		return 1
+	fi
+	warn=$(grep -ci 'warning:' "$out/build.log" || true)
+	if [ "$warn" -gt 0 ]; then
+		t_fail "$t/module" "$warn warning(s): $(grep -m1 -i 'warning:' "$out/build.log")"
+		return 0
+	fi
+	t_pass "$t/module"
+}
+
+_module_check_modinfo() {
+	local t=$1 ko=$2 rel=$3 vm lic dep aliases bad="" d
+	vm=$(modinfo -F vermagic "$ko" 2>&1) || { t_fail "$t/modinfo" "modinfo failed: $vm"; return; }
+	lic=$(modinfo -F license "$ko")
+	dep=$(modinfo -F depends "$ko")
+	aliases=$(modinfo -F alias "$ko")
+	case $vm in
+	"$rel "*) ;;
+	*) bad+="vermagic '$vm' does not start with '$rel '; " ;;
+	esac
+	printf '%s\n' "$aliases" | grep -qxF "$MODULE_ALIAS" || bad+="no alias $MODULE_ALIAS (have: ${aliases:-none}); "
+	[ "$lic" = GPL ] || bad+="license '$lic', want GPL; "
+	for d in ${dep//,/ }; do
+		case " $MODULE_ALLOWED_DEPENDS " in
+		*" $d "*) ;;
+		*) bad+="unexpected depends '$d'; " ;;
+		esac
+	done
+	if [ -n "$bad" ]; then
+		t_fail "$t/modinfo" "${bad%; }"
+	else
+		t_pass "$t/modinfo"
+	fi
+}
+
+_module_check_layout() {
+	local k=$1 t=$2 log=$3 rel=$4 btf want line
+	want=$(_module_expected_abi "$rel")
+	if ! btf=$(kernel_btf "$k" 2>/dev/null); then
+		if grep -q 'virtio_scmi: warning: no BTF' "$log"; then
+			t_skip "$t/layout-check" "the headers of $rel ship no vmlinux (BTF); the build said so"
+		else
+			t_fail "$t/layout-check" "no BTF for $rel and the build did not warn about it"
+		fi
+		return
+	fi
+	line=$(grep -m1 'virtio_scmi: layout check passed' "$log" || true)
+	if [ -z "$line" ]; then
+		t_fail "$t/layout-check" "headers ship BTF ($btf) but the build log has no passed layout check: $(grep -m1 'virtio_scmi:' "$log" || echo 'no virtio_scmi line')"
+	elif [[ $line != *"(ABI revision $want, Linux $rel)"* ]]; then
+		t_fail "$t/layout-check" "wrong revision or kernel: '$line' (want ABI revision $want for $rel)"
+	else
+		t_pass "$t/layout-check"
+		t_note "$line"
+	fi
+}
+
+# _module_expect_mismatch T NAME OUT WANT...: the build in OUT must have
+# failed in the layout check, naming every WANT, before any module object.
+_module_expect_mismatch() {
+	local t=$1 name=$2 out=$3 w objs
+	shift 3
+	if ls "$out"/*.ko >/dev/null 2>&1; then
+		t_fail "$t/$name" "the build produced a module despite the wrong layout"
+		return
+	fi
+	for w in "$@"; do
+		if ! grep -qF -- "$w" "$out/build.log"; then
+			t_fail "$t/$name" "build failed but the log lacks '$w': $(grep -m1 -E 'error|virtio_scmi:' "$out/build.log")"
+			return
+		fi
+	done
+	objs=$(_module_compiled_objects "$out/build.log")
+	if [ -n "$objs" ]; then
+		t_fail "$t/$name" "module objects were compiled before the check stopped the build: $(echo "$objs" | head -n 1)"
+		return
+	fi
+	t_pass "$t/$name"
+	t_note "$(grep -m1 'layout mismatch' "$out/build.log")"
+}
+
+_module_check_mismatch() {
+	local k=$1 t=$2 out=$3 rel=$4 wrong tmp fixture hdr expect
+	wrong=$(_module_wrong_abi "$rel")
+	if module_build "$k" "$out/forced-$wrong" "VSCMI_FORCE_ABI=$wrong" 2>/dev/null; then
+		t_fail "$t/layout-mismatch" "VSCMI_FORCE_ABI=$wrong built against $rel: the check did not stop it"
+	else
+		_module_expect_mismatch "$t" layout-mismatch "$out/forced-$wrong" \
+			"virtio_scmi: layout mismatch with the target kernel's arm_scmi core: struct scmi_" \
+			" member " "(ABI revision ${wrong:0:1}.${wrong:1} selected for Linux $rel)" \
+			"refusing to build"
+	fi
+
+	# A header with one member moved, in place of the revision's own.
+	case $(_module_expected_abi "$rel") in
+	6.12)
+		fixture=layout-6.12-moved.h hdr=abi-6.12.h
+		expect="struct scmi_chan_info member no_completion_irq at offset 17, kernel has it at 32"
+		;;
+	7.1)
+		fixture=layout-7.1-moved.h hdr=abi-7.1.h
+		expect="struct scmi_desc member no_completion_irq at offset 27, kernel has it at 24"
+		;;
+	*)
+		t_skip "$t/layout-moved-member" "no moved-member fixture for $rel"
+		return
+		;;
+	esac
+	tmp=$(mktemp -d)
+	module_src_copy "$tmp"
+	cp "$FIXTURES/$fixture" "$tmp/src/shim/$hdr"
+	cp "$FIXTURES/layout-common.h" "$tmp/src/shim/layout-common.h"
+	if _module_build_tree "$k" "$tmp" "$out/moved-member" 2>/dev/null; then
+		t_fail "$t/layout-moved-member" "a layout with a moved member built against $rel"
+	else
+		_module_expect_mismatch "$t" layout-moved-member "$out/moved-member" "$expect" \
+			"(ABI revision ${hdr:4:-2}-fixture-moved-member selected for Linux $rel)"
+	fi
+	rm -rf "$tmp"
+}
+
+# _module_fake_headers KERNEL MAJOR MINOR: a copy of the kernel's headers in
+# its chroot claiming to be Linux MAJOR.MINOR.0; prints the chroot path.
+_module_fake_headers() {
+	local k=$1 maj=$2 min=$3 root hdr fake v
+	root=$(kernel_chroot "$k") || return 1
+	hdr=$(kernel_headers "$k") || return 1
+	mkdir -p "$root/build"
+	fake=$(mktemp -d "$root/build/fakehdr.XXXXXX")
+	cp -a "$root$hdr/." "$fake/"
+	v=$fake/include/generated/uapi/linux/version.h
+	[ -w "$v" ] || { echo "no $v" >&2; rm -rf "$fake"; return 1; }
+	sed -i -e "s/^#define LINUX_VERSION_CODE .*/#define LINUX_VERSION_CODE $(( (maj << 16) + (min << 8) ))/" \
+		-e "s/^#define LINUX_VERSION_MAJOR .*/#define LINUX_VERSION_MAJOR $maj/" \
+		-e "s/^#define LINUX_VERSION_PATCHLEVEL .*/#define LINUX_VERSION_PATCHLEVEL $min/" \
+		-e "s/^#define LINUX_VERSION_SUBLEVEL .*/#define LINUX_VERSION_SUBLEVEL 0/" "$v"
+	echo "${fake#"$root"}"
+}
+
+# _module_build_fake KERNEL MAJOR MINOR OUTDIR: build against fake headers.
+_module_build_fake() {
+	local k=$1 out=$4 root fake b rc=0
+	root=$(kernel_chroot "$k") || return 1
+	fake=$(_module_fake_headers "$k" "$2" "$3") || return 1
+	mkdir -p "$out"
+	b=$(mktemp -d "$root/build/m.XXXXXX")
+	module_src_copy "$b"
+	chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/ LC_ALL=C.UTF-8 \
+		make -C "$fake" M="${b#"$root"}" -j2 modules >"$out/build.log" 2>&1 || rc=$?
+	rm -rf "$b" "$root$fake"
+	return "$rc"
+}
+
+_module_check_unknown() {
+	local k=$1 t=$2 out=$3 v maj min bad=""
+	for v in 6.11 7.4; do
+		maj=${v%.*} min=${v#*.}
+		if _module_build_fake "$k" "$maj" "$min" "$out/fake-$v"; then
+			bad+="a fake Linux $v built; "
+		elif ! grep -qF "virtio_scmi: arm_scmi core ABI of Linux $v is unknown; supported: 6.12 to 7.3" \
+			"$out/fake-$v/build.log"; then
+			bad+="Linux $v: no clear error ($(grep -m1 'error' "$out/fake-$v/build.log")); "
+		fi
+	done
+	if [ -n "$bad" ]; then
+		t_fail "$t/unknown-kernel" "${bad%; }"
+	else
+		t_pass "$t/unknown-kernel"
+		t_note "$(grep -m1 -o 'virtio_scmi: arm_scmi core ABI of Linux [^"]*' "$out/fake-6.11/build.log")"
+	fi
+
+	if module_build "$k" "$out/forced-999" VSCMI_FORCE_ABI=999 2>/dev/null; then
+		t_fail "$t/forced-abi-999" "VSCMI_FORCE_ABI=999 built"
+	elif ! grep -E 'error.*virtio_scmi:.*VSCMI_FORCE_ABI' "$out/forced-999/build.log" >/dev/null; then
+		t_fail "$t/forced-abi-999" "no clear error naming VSCMI_FORCE_ABI: $(grep -m1 'error' "$out/forced-999/build.log")"
+	else
+		t_pass "$t/forced-abi-999"
+	fi
+}
+
+_module_check_forced() {
+	local k=$1 t=$2 out=$3 abi
+	for abi in 613 614; do
+		if ! module_build "$k" "$out/forced-abi-$abi" "VSCMI_FORCE_ABI=$abi" VSCMI_SKIP_LAYOUT_CHECK=1 2>/dev/null; then
+			t_fail "$t/forced-abi-$abi" "compile-only build failed: $(grep -m1 -E 'error:|\*\*\*' "$out/forced-abi-$abi/build.log")"
+		elif ! grep -q 'virtio_scmi: layout check skipped' "$out/forced-abi-$abi/build.log"; then
+			t_fail "$t/forced-abi-$abi" "built, but the log does not say the layout check was skipped"
+		elif grep -qi 'warning:' "$out/forced-abi-$abi/build.log"; then
+			t_fail "$t/forced-abi-$abi" "$(grep -m1 -i 'warning:' "$out/forced-abi-$abi/build.log")"
+		else
+			t_pass "$t/forced-abi-$abi"
+		fi
+	done
+}
+
+_module_check_checkpatch() {
+	local t=$1 out=$2 cp f files=() e=0 w=0 c=0 bad=() tot
+	cp=$CACHE/src/linux-source-7.3/scripts/checkpatch.pl
+	if [ ! -r "$cp" ]; then
+		kernel_source 7.3 >/dev/null 2>&1 || true
+	fi
+	[ -r "$cp" ] || { t_fail "$t/checkpatch" "no $cp"; return; }
+	mapfile -t files < <(cd "$TOP" && git ls-files -co --exclude-standard src | sort)
+	[ ${#files[@]} -gt 0 ] || { t_fail "$t/checkpatch" "no files under src/"; return; }
+	: >"$out/checkpatch.log"
+	for f in "${files[@]}"; do
+		[ -f "$TOP/$f" ] || continue
+		tot=$(cd "$TOP" && perl "$cp" --strict --no-tree --no-summary-file --show-types -f "$f" 2>&1 |
+			tee -a "$out/checkpatch.log" | sed -n 's/^total: \([0-9]*\) errors, \([0-9]*\) warnings, \([0-9]*\) checks.*/\1 \2 \3/p')
+		[ -n "$tot" ] || tot="0 0 0"
+		set -- $tot
+		e=$((e + $1)) w=$((w + $2)) c=$((c + $3))
+		[ "$1$2$3" = 000 ] || bad+=("$f")
+	done
+	if [ ${#bad[@]} -gt 0 ]; then
+		t_fail "$t/checkpatch" "$e errors, $w warnings, $c checks in ${#bad[@]} of ${#files[@]} files (${bad[*]:0:4}); see $out/checkpatch.log"
+	else
+		t_pass "$t/checkpatch"
+		t_note "checkpatch --strict: ${#files[@]} files under src/, 0 errors, 0 warnings, 0 checks"
+	fi
+}
+
+_module_check_size() {
+	local t=$1 ko=$2 sz
+	if sz=$(aarch64-linux-gnu-size "$ko" 2>&1 | awk 'NR == 2 { print $1, $2, $3 }') &&
+		[ -n "$sz" ] && [ "${sz%% *}" -gt 0 ]; then
+		set -- $sz
+		t_note "$t/size: $(basename "$ko"): text $1, data $2, bss $3 bytes"
+		t_pass "$t/size"
+	else
+		t_fail "$t/size" "cannot measure $ko: $sz"
+	fi
+}
+
+# module_build_tests KERNEL
+module_build_tests() {
+	local k=$1 t=build/$1 out rel ko
+	out=$RESULTS/build/$k
+	rm -rf "$out"
+	mkdir -p "$out"
+	if ! kernel_prepare "$k" >"$out/prepare.log" 2>&1 || ! _module_hostcc "$k" >>"$out/prepare.log" 2>&1; then
+		t_fail "$t/module" "kernel $k could not be prepared: $(tail -n 1 "$out/prepare.log")"
+		return 0
+	fi
+	rel=$(kernel_release "$k")
+
+	_module_check_module "$k" "$t" "$out/module"
+	ko=$out/module/$MODULE_NAME.ko
+	_module_check_layout "$k" "$t" "$out/module/build.log" "$rel"
+	if [ -e "$ko" ]; then
+		_module_check_modinfo "$t" "$ko" "$rel"
+		_module_check_size "$t" "$ko"
+	else
+		t_fail "$t/modinfo" "no $MODULE_NAME.ko was built"
+		t_fail "$t/size" "no $MODULE_NAME.ko was built"
+	fi
+	_module_check_mismatch "$k" "$t" "$out" "$rel"
+
+	if [ -z "$_MODULE_ONCE_DONE" ]; then
+		_MODULE_ONCE_DONE=$k
+		_module_check_forced "$k" "$t" "$out"
+		_module_check_unknown "$k" "$t" "$out"
+		_module_check_checkpatch "$t" "$out"
+	fi
+	return 0
+}
