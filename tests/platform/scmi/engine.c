@@ -250,6 +250,21 @@ size_t scmi_engine_handle(struct scmi_engine *e, const void *req,
 		put32(out + 4, (uint32_t)S_PROTOCOL_ERROR);
 		return 8;
 	}
+	if (e->ninject) {
+		int i;
+
+		for (i = 0; i < SE_MAX_INJECT; i++) {
+			struct se_inject *in = &e->inject[i];
+
+			if (!in->count || in->proto != proto || in->msg != msg)
+				continue;
+			if (!--in->count)
+				e->ninject--;
+			e->injected++;
+			put32(out + 4, (uint32_t)in->status);
+			return 8;
+		}
+	}
 	cap = resp_cap;
 	if (cap > 8 + e->max_msg)
 		cap = 8 + e->max_msg;
@@ -405,6 +420,7 @@ static void stats_dump(const struct scmi_engine *e, FILE *out)
 	fprintf(out, "notif_dropped %" PRIu64 "\n", e->notif_dropped);
 	fprintf(out, "p2a_sent %" PRIu64 "\n", e->dresp_sent + e->notif_sent);
 	fprintf(out, "p2a_dropped %" PRIu64 "\n", e->notif_dropped);
+	fprintf(out, "injected %" PRIu64 "\n", e->injected);
 }
 
 static int ctl_notify_rate(struct scmi_engine *e, int argc, char **argv,
@@ -515,6 +531,51 @@ usage:
 	return -1;
 }
 
+static int ctl_inject(struct scmi_engine *e, int argc, char **argv, FILE *out)
+{
+	uint64_t msg, count = 1;
+	int32_t status;
+	int proto, i;
+
+	if (argc == 2 && !strcmp(argv[1], "off")) {
+		memset(e->inject, 0, sizeof(e->inject));
+		e->ninject = 0;
+		fprintf(out, "inject off\n");
+		return 0;
+	}
+	if (argc < 4 || argc > 5)
+		goto usage;
+	proto = se_proto_parse(argv[1]);
+	if (proto < 0 || !parse_u64(argv[2], &msg) || msg > 0xff ||
+	    se_status_parse(argv[3], &status) ||
+	    (argc == 5 && (!parse_u64(argv[4], &count) || !count ||
+			   count > UINT32_MAX)))
+		goto usage;
+	for (i = 0; i < SE_MAX_INJECT; i++) {
+		struct se_inject *in = &e->inject[i];
+
+		if (in->count && (in->proto != proto || in->msg != msg))
+			continue;
+		if (!in->count)
+			e->ninject++;
+		in->proto = (uint8_t)proto;
+		in->msg = (uint8_t)msg;
+		in->status = status;
+		in->count = (uint32_t)count;
+		fprintf(out, "inject %s 0x%02x status %d x%" PRIu64 "\n",
+			se_proto_name((uint8_t)proto), (unsigned int)msg, status, count);
+		return 0;
+	}
+	fprintf(out, "error: all %d injection slots busy\n", SE_MAX_INJECT);
+	return -1;
+usage:
+	fprintf(out, "usage: inject PROTO MSG STATUS [COUNT] | inject off "
+		"(STATUS: NOT_SUPPORTED, INVALID_PARAMETERS, DENIED, NOT_FOUND, "
+		"OUT_OF_RANGE, BUSY, COMMS_ERROR, GENERIC_ERROR, HARDWARE_ERROR, "
+		"PROTOCOL_ERROR or -1..-10)\n");
+	return -1;
+}
+
 static void ctl_help(FILE *out)
 {
 	fputs("notify PROTO ID [EVENT] [force]\n"
@@ -526,6 +587,7 @@ static void ctl_help(FILE *out)
 	      "p2a [on|off]\n"
 	      "max-msg [BYTES]\n"
 	      "queue-limit [N]\n"
+	      "inject PROTO MSG STATUS [COUNT] | inject off\n"
 	      "reset\n"
 	      "help\n", out);
 }
@@ -559,6 +621,8 @@ int scmi_engine_ctl(struct scmi_engine *e, int argc, char **argv, FILE *out,
 		return ctl_notify_rate(e, argc, argv, out, now_ns);
 	if (!strcmp(cmd, "set"))
 		return se_ctl_set(e, argc, argv, out, now_ns);
+	if (!strcmp(cmd, "inject"))
+		return ctl_inject(e, argc, argv, out);
 	if (!strcmp(cmd, "state") && argc == 1) {
 		se_dump_state(e, out, now_ns);
 		return 0;

@@ -176,6 +176,13 @@ struct se_emitter {
 	uint64_t rate, start, end, total, done;
 };
 
+struct se_inject {
+	uint8_t proto, msg;
+	int32_t status;
+	uint32_t count;		/* 0: slot free */
+};
+#define SE_MAX_INJECT	16
+
 struct scmi_engine {
 	struct se_resources cfg;	/* as configured */
 	struct se_resources r;		/* current */
@@ -192,6 +199,9 @@ struct scmi_engine {
 	size_t notif_head, notif_count;
 
 	struct se_emitter emit[SE_MAX_EMITTERS];
+	struct se_inject inject[SE_MAX_INJECT];
+	int ninject;			/* slots in use */
+	uint64_t injected;
 	uint64_t timer_due;		/* next advance() work, UINT64_MAX none */
 	uint64_t last_now;
 
@@ -223,6 +233,7 @@ int se_event_parse(uint8_t proto, const char *name);
 const char *se_event_name(uint8_t proto, int event);
 int se_proto_parse(const char *s);
 const char *se_proto_name(uint8_t proto);
+int se_status_parse(const char *s, int32_t *status);
 int se_res_count(const struct se_resources *r, uint8_t proto);
 /* platform-initiated state changes used by the "set" control command */
 int se_ctl_set(struct scmi_engine *e, int argc, char **argv, FILE *out,

@@ -1991,15 +1991,37 @@ static bool num(const char *s, int64_t *v)
 	return !*end;
 }
 
+static const char *const status_names[] = {
+	"SUCCESS", "NOT_SUPPORTED", "INVALID_PARAMETERS", "DENIED",
+	"NOT_FOUND", "OUT_OF_RANGE", "BUSY", "COMMS_ERROR",
+	"GENERIC_ERROR", "HARDWARE_ERROR", "PROTOCOL_ERROR",
+};
+
+/* an error status by name or as -1..-10; 0 on success */
+int se_status_parse(const char *s, int32_t *status)
+{
+	int i;
+
+	for (i = 1; i <= 10; i++)
+		if (!strcmp(s, status_names[i])) {
+			*status = -i;
+			return 0;
+		}
+	for (i = 1; i <= 10; i++) {
+		char buf[8];
+
+		snprintf(buf, sizeof(buf), "-%d", i);
+		if (!strcmp(s, buf)) {
+			*status = -i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 static const char *status_name(int s)
 {
-	static const char *const n[] = {
-		"SUCCESS", "NOT_SUPPORTED", "INVALID_PARAMETERS", "DENIED",
-		"NOT_FOUND", "OUT_OF_RANGE", "BUSY", "COMMS_ERROR",
-		"GENERIC_ERROR", "HARDWARE_ERROR", "PROTOCOL_ERROR",
-	};
-
-	return s <= 0 && s >= -10 ? n[-s] : "?";
+	return s <= 0 && s >= -10 ? status_names[-s] : "?";
 }
 
 int se_ctl_set(struct scmi_engine *e, int argc, char **argv, FILE *out,

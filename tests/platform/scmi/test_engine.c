@@ -1704,6 +1704,32 @@ static bool t_counters(void)
 	return true;
 }
 
+static bool t_inject(void)
+{
+	struct scmi_engine *e = mk();
+
+	EXPECT_EQ(ctl(e, "inject clock 6 BUSY 2"), 0);
+	EXPECT_EQ(CMD(e, P_CLOCK, 6, 0), S_BUSY);
+	EXPECT_EQ(rlen, 8);
+	EXPECT_EQ(CMD(e, P_CLOCK, 5, 0, 0, 400000000, 0), 0);	/* other msg */
+	EXPECT_EQ(CMD(e, P_CLOCK, 6, 0), S_BUSY);
+	EXPECT_EQ(CMD(e, P_CLOCK, 6, 0), 0);			/* used up */
+	EXPECT_EQ(rv(0), 400000000);
+	EXPECT_EQ(ctl(e, "inject 0x10 0 -8"), 0);
+	EXPECT_EQ(CMD0(e, P_BASE, 0), S_GENERIC_ERROR);
+	EXPECT_EQ(ctl(e, "inject sensor 6 HARDWARE_ERROR 100"), 0);
+	EXPECT_EQ(ctl(e, "inject off"), 0);
+	EXPECT_EQ(CMD(e, P_SENSOR, 6, 0, 0), 0);
+	EXPECT_EQ(scmi_engine_count(e, P_CLOCK, 6), 3);
+	EXPECT_EQ(ctl(e, "stats"), 0);
+	EXPECT(strstr(ctl_out, "injected 3\n"), "stats: %s", ctl_out);
+	EXPECT_EQ(ctl(e, "inject clock 6 SUCCESS"), -1);
+	EXPECT_EQ(ctl(e, "inject clock 256 BUSY"), -1);
+	EXPECT_EQ(ctl(e, "inject clock 6 BUSY 0"), -1);
+	efree(e);
+	return true;
+}
+
 static bool t_ctl_errors(void)
 {
 	struct scmi_engine *e = mk();
@@ -2114,7 +2140,7 @@ static const struct test tests[] = {
 	T(notify_gating), T(notify_all_events), T(notif_queue_bounded),
 	T(delayed_never_dropped), T(delayed_held), T(delayed_first),
 	T(delayed_tokens_order), T(notify_rate), T(p2a_off), T(engine_reset),
-	T(counters), T(ctl_errors), T(ctl_set), T(default_conf_equals_builtin),
+	T(counters), T(inject), T(ctl_errors), T(ctl_set), T(default_conf_equals_builtin),
 	T(conf_unknown_key), T(conf_bad_number), T(conf_dup_name),
 	T(conf_unknown_section), T(conf_missing_name), T(conf_rate_not_listed),
 	T(conf_dup_key), T(conf_key_before_section), T(conf_bad_bool),
