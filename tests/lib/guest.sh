@@ -42,7 +42,8 @@
 #                            to <dir>/during.status
 #
 # After guest_boot: GUEST_DIR (the results dir), GUEST_CONSOLE (console.log),
-# GUEST_STATUS ("poweroff", "timeout" or "qemu-exit N").
+# GUEST_STATUS ("poweroff", "timeout", "killed" (SIGKILL: by --during or
+# after the timeout's grace period) or "qemu-exit N").
 #
 # guest_results PREFIX [DIR]  turn the guest's VSCMI-RESULT lines into
 #                             t_pass/t_fail PREFIX/<name>; fail
@@ -321,7 +322,10 @@ guest_boot() {
 	kernel_prepare "$kname" || return 1
 	rel=$(kernel_release "$kname")
 	dir=$RESULTS/$kname/$test
-	rm -rf "$dir" && mkdir -p "$dir"
+	# The directory may hold a platform the caller started: clear only ours.
+	mkdir -p "$dir"
+	rm -f "$dir"/{console.log,qemu.log,status,wall,cmdline,initrd.gz,virt-scmi.dtb,during.log,during.status}
+	rm -f "$dir"/{qemu.pid,monitor.sock}
 	GUEST_DIR=$dir GUEST_CONSOLE=$dir/console.log GUEST_STATUS=""
 	export GUEST_DIR GUEST_CONSOLE
 	: >"$GUEST_CONSOLE"
@@ -362,7 +366,7 @@ guest_boot() {
 		-serial "file:$GUEST_CONSOLE" -monitor "unix:$QEMU_MONITOR,server=on,wait=off" \
 		-pidfile "$QEMU_PIDFILE" $noreboot \
 		-kernel "$(kernel_image "$kname")" -initrd "$dir/initrd.gz" -dtb "$dir/virt-scmi.dtb" \
-		-append "$cmdline" "${dev[@]}" $qemu_extra >"$dir/qemu.log" 2>&1 &
+		-append "$cmdline" "${dev[@]}" $qemu_extra >"$dir/qemu.log" 2>&1 3>&- &
 	qpid=$!
 	if [ -n "$during" ]; then
 		(
@@ -373,13 +377,23 @@ guest_boot() {
 	fi
 	rc=0
 	wait "$qpid" || rc=$?
+	local took
+	took=$(echo "$(date +%s.%N) - $t0" | bc)
 	case $rc in
 	0) GUEST_STATUS=poweroff ;;
-	124|137) GUEST_STATUS=timeout ;;
+	124) GUEST_STATUS=timeout ;;
+	137)
+		# SIGKILL: the timeout's last resort, or a --during command.
+		if [ "$(echo "$took >= $timeout" | bc)" = 1 ]; then
+			GUEST_STATUS=timeout
+		else
+			GUEST_STATUS=killed
+		fi
+		;;
 	*) GUEST_STATUS="qemu-exit $rc" ;;
 	esac
 	echo "$GUEST_STATUS" >"$dir/status"
-	echo "$(echo "$(date +%s.%N) - $t0" | bc)" >"$dir/wall"
+	echo "$took" >"$dir/wall"
 	if [ "$own_platform" = 1 ]; then
 		platform_stop
 	fi
