@@ -597,6 +597,8 @@ static void print_stats(struct plat *p, FILE *out)
 	fprintf(out, "connected %d\n", p->vu.fd >= 0);
 	fprintf(out, "features 0x%" PRIx64 "\n", p->vu.features);
 	fprintf(out, "protocol_features 0x%" PRIx64 "\n", p->vu.protocol_features);
+	fprintf(out, "features_last 0x%" PRIx64 "\n", p->vu.last_features);
+	fprintf(out, "protocol_features_last 0x%" PRIx64 "\n", p->vu.last_protocol_features);
 	fprintf(out, "vhost_user_messages %" PRIu64 "\n", p->vu.msgs);
 	fprintf(out, "vhost_user_unknown %" PRIu64 "\n", p->vu.unknown);
 	fprintf(out, "requests %" PRIu64 "\n", s->requests);

@@ -310,6 +310,8 @@ struct vu_ops {
  * @opaque: for the callbacks
  * @unknown: unknown requests received
  * @msgs: messages handled
+ * @last_features: features of the last SET_FEATURES (kept after disconnect)
+ * @last_protocol_features: same for SET_PROTOCOL_FEATURES
  */
 struct vu {
 	int fd;
@@ -322,6 +324,8 @@ struct vu {
 	void *opaque;
 	uint64_t unknown;
 	uint64_t msgs;
+	uint64_t last_features;
+	uint64_t last_protocol_features;
 };
 
 void vu_init(struct vu *vu, const struct vu_ops *ops, void *opaque);

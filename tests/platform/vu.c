@@ -456,6 +456,7 @@ int vu_handle(struct vu *vu, struct vu_msg *msg)
 		if (!any_started(vu) && vu->ops && vu->ops->reset)
 			vu->ops->reset(vu);
 		vu->features = u64 & PLAT_FEATURES;
+		vu->last_features = vu->features;
 		for (i = 0; i < PLAT_NUM_QUEUES; i++) {
 			vu->vq[i].event_idx = u64 & (1ull << VIRTIO_RING_F_EVENT_IDX);
 			vu->vq[i].indirect = u64 & (1ull << VIRTIO_RING_F_INDIRECT_DESC);
@@ -489,6 +490,7 @@ int vu_handle(struct vu *vu, struct vu_msg *msg)
 			LOG_ERR("vhost-user: protocol features 0x%llx not offered; ignored",
 				(unsigned long long)(u64 & ~PLAT_PROTOCOL_FEATURES));
 		vu->protocol_features = u64 & PLAT_PROTOCOL_FEATURES;
+		vu->last_protocol_features = vu->protocol_features;
 		LOG_INFO("protocol features 0x%llx negotiated",
 			 (unsigned long long)vu->protocol_features);
 		break;
