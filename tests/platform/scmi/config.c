@@ -976,7 +976,10 @@ void se_defaults(struct se_resources *r)
 	}
 }
 
-/* Derived fields after parsing. */
+/**
+ * se_normalize() - derived run-time fields after parsing
+ * @r: resource set
+ */
 void se_normalize(struct se_resources *r)
 {
 	int i;

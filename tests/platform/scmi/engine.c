@@ -107,14 +107,29 @@ void scmi_engine_set_p2a(struct scmi_engine *e, bool available)
 	e->p2a = available;
 }
 
+/**
+ * se_dresp_room() - whether one more delayed response can be held
+ * @e: engine
+ *
+ * Return: true when the delayed-response queue is not full.
+ */
 bool se_dresp_room(const struct scmi_engine *e)
 {
 	return e->dresp_count < SE_DRESP_CAP;
 }
 
-/*
- * Queue a delayed response (status SUCCESS + @payload).  Callers check
- * se_dresp_room() before changing any state, so this never fails.
+/**
+ * se_queue_dresp() - queue a delayed response, due after the configured delay
+ * @e: engine
+ * @proto: protocol id
+ * @msg: message id of the command
+ * @token: token of the command
+ * @payload: return values after the SUCCESS status
+ * @len: their length
+ * @now: CLOCK_MONOTONIC ns
+ *
+ * Callers check se_dresp_room() before changing any state, so this never
+ * fails.
  */
 void se_queue_dresp(struct scmi_engine *e, uint8_t proto, uint8_t msg,
 		    uint32_t token, const void *payload, size_t len,
@@ -146,9 +161,17 @@ void se_queue_dresp(struct scmi_engine *e, uint8_t proto, uint8_t msg,
 	e->dresp_count++;
 }
 
-/*
- * Queue a notification; @payload starts with the agent id.  The queue is
- * bounded: when full the oldest notification is dropped and counted.
+/**
+ * se_notify() - queue a notification, due at once
+ * @e: engine
+ * @proto: protocol id
+ * @msg: notification message id
+ * @payload: payload, starting with the agent id
+ * @len: its length
+ * @now: CLOCK_MONOTONIC ns
+ *
+ * The queue is bounded: when full the oldest notification is dropped and
+ * counted.
  */
 void se_notify(struct scmi_engine *e, uint8_t proto, uint8_t msg,
 	       const void *payload, size_t len, uint64_t now)

@@ -49,6 +49,22 @@ enum {
 #define POWER_ON	0x00000000u
 #define POWER_OFF	0x40000000u
 
+/**
+ * struct se_clock - a clock (protocol 0x14)
+ * @name: name (extended when longer than 15)
+ * @discrete: rates[] is a list, else min/max/step
+ * @nrates: entries in @rates
+ * @rates: discrete rates, ascending
+ * @min: range low end
+ * @max: range high end
+ * @step: range step
+ * @rate: current rate
+ * @enabled: CLOCK_CONFIG state
+ * @latency_us: enable latency reported in CLOCK_ATTRIBUTES
+ * @notify_ok: rate (change requested) notifications supported
+ * @ntf_rate: agent enabled RATE_CHANGED
+ * @ntf_req: agent enabled RATE_CHANGE_REQUESTED
+ */
 struct se_clock {
 	char name[SE_NAME_MAX];
 	bool discrete;
@@ -62,6 +78,15 @@ struct se_clock {
 	bool ntf_rate, ntf_req;
 };
 
+/**
+ * struct se_power - a power domain (protocol 0x11)
+ * @name: name
+ * @state: POWER_ON or POWER_OFF
+ * @async_ok: asynchronous STATE_SET supported
+ * @sync_ok: synchronous STATE_SET supported
+ * @notify_ok: STATE_CHANGED notifications supported
+ * @ntf: agent enabled STATE_CHANGED
+ */
 struct se_power {
 	char name[SE_NAME_MAX];
 	uint32_t state;
@@ -69,10 +94,33 @@ struct se_power {
 	bool ntf;
 };
 
+/**
+ * struct se_opp - a performance level
+ * @level: performance level
+ * @freq_khz: indicative frequency
+ * @power: power cost (mW)
+ * @latency_us: transition latency
+ */
 struct se_opp {
 	uint32_t level, freq_khz, power, latency_us;
 };
 
+/**
+ * struct se_perf - a performance domain (protocol 0x13)
+ * @name: name
+ * @nopps: entries in @opps
+ * @opps: OPP table, ascending level
+ * @level: current level
+ * @lim_min: current lower limit
+ * @lim_max: current upper limit
+ * @sustained: the sustained level (an OPP level)
+ * @rate_limit_us: reported rate limit
+ * @set_level_ok: agent may set the level
+ * @set_limits_ok: agent may set the limits
+ * @notify_ok: notifications supported
+ * @ntf_lim: agent enabled LIMITS_CHANGED
+ * @ntf_lvl: agent enabled LEVEL_CHANGED
+ */
 struct se_perf {
 	char name[SE_NAME_MAX];
 	int nopps;
@@ -84,11 +132,37 @@ struct se_perf {
 	bool ntf_lim, ntf_lvl;
 };
 
+/**
+ * struct se_trip - a sensor trip point
+ * @mode: 0 off, 1 rising, 2 falling, 3 both
+ * @value: threshold
+ */
 struct se_trip {
 	uint8_t mode;		/* 0 off, 1 rising, 2 falling, 3 both */
 	int64_t value;
 };
 
+/**
+ * struct se_sensor - a scalar sensor (protocol 0x15)
+ * @name: name
+ * @type: SCMI sensor class
+ * @scale: power-of-ten exponent
+ * @base: centre of the value wave
+ * @amplitude: half height of the wave
+ * @period_ms: wave period
+ * @async_ok: asynchronous READING_GET supported
+ * @notify_ok: continuous update notifications supported
+ * @ntrips: trip points
+ * @trip: their configuration
+ * @override: @override_value replaces the wave
+ * @override_value: value set by the "set" control command
+ * @config: SENSOR_CONFIG word (interval, rounding, timestamp, enable)
+ * @ntf_trip: agent enabled trip point events
+ * @ntf_update: agent enabled SENSOR_UPDATE
+ * @have_last: @last is valid
+ * @last: value at the previous trip evaluation
+ * @next_update: due time of the next SENSOR_UPDATE (0: not scheduled)
+ */
 struct se_sensor {
 	char name[SE_NAME_MAX];
 	uint8_t type;
@@ -108,6 +182,16 @@ struct se_sensor {
 	uint64_t next_update;
 };
 
+/**
+ * struct se_reset - a reset domain (protocol 0x16)
+ * @name: name
+ * @latency_us: reported latency
+ * @async_ok: asynchronous RESET supported
+ * @notify_ok: RESET_ISSUED notifications supported
+ * @asserted: reset line state
+ * @resets: autonomous resets done
+ * @ntf: agent enabled RESET_ISSUED
+ */
 struct se_reset {
 	char name[SE_NAME_MAX];
 	uint32_t latency_us;
@@ -117,6 +201,19 @@ struct se_reset {
 	bool ntf;
 };
 
+/**
+ * struct se_voltage - a voltage domain (protocol 0x17)
+ * @name: name
+ * @segmented: min/max/step, else @levels
+ * @nlevels: entries in @levels
+ * @levels: discrete levels (uV), ascending
+ * @min: range low end (uV)
+ * @max: range high end (uV)
+ * @step: range step (uV)
+ * @level: current level (uV)
+ * @config: 7 on, 0 off
+ * @async_ok: asynchronous LEVEL_SET supported
+ */
 struct se_voltage {
 	char name[SE_NAME_MAX];
 	bool segmented;
@@ -128,6 +225,35 @@ struct se_voltage {
 	bool async_ok;
 };
 
+/**
+ * struct se_powercap - a powercap domain (protocol 0x18)
+ * @name: name
+ * @cap_min: lowest cap
+ * @cap_max: highest cap
+ * @cap_step: cap step (0 when not configurable)
+ * @cap: current cap, 0 when capping is disabled
+ * @pai_min: lowest averaging interval (us)
+ * @pai_max: highest averaging interval
+ * @pai_step: its step (0 when not configurable)
+ * @pai: current averaging interval
+ * @unit: 0 abstract, 1 uW, 2 mW
+ * @sustainable: reported sustainable power
+ * @accuracy: reported accuracy
+ * @parent: parent domain id, 0xffffffff for the root
+ * @power_base: centre of the measured power wave
+ * @power_amp: half height of the wave
+ * @period_ms: wave period
+ * @async_ok: asynchronous CAP_SET supported
+ * @notify_ok: notifications supported
+ * @monitor_ok: MEASUREMENTS_GET supported
+ * @override: @override_power replaces the wave
+ * @override_power: power set by the "set" control command
+ * @ntf_cap: agent enabled CAP_CHANGED
+ * @ntf_meas: agent enabled MEASUREMENTS_CHANGED
+ * @th_low: lower measurement threshold
+ * @th_high: upper measurement threshold
+ * @meas_zone: -1 below, 0 inside, 1 above the thresholds, 2 unknown
+ */
 struct se_powercap {
 	char name[SE_NAME_MAX];
 	uint32_t cap_min, cap_max, cap_step, cap;	/* cap 0: disabled */
@@ -143,6 +269,32 @@ struct se_powercap {
 	int meas_zone;		/* -1 below, 0 inside, 1 above, 2 unknown */
 };
 
+/**
+ * struct se_resources - the whole resource set (configured or current)
+ * @vendor: DISCOVER_VENDOR
+ * @sub_vendor: DISCOVER_SUB_VENDOR
+ * @agent_name: DISCOVER_AGENT name of agent 1
+ * @impl_version: DISCOVER_IMPLEMENTATION_VERSION
+ * @protocols: bit PIDX(p) set: protocol p listed and served
+ * @clock_max_async: clock protocol max_async_req
+ * @sys_state: SYSTEM_POWER_STATE_GET value
+ * @sys_ntf: agent enabled system power notifications
+ * @base_ntf: agent enabled base error notifications
+ * @nclk: clocks
+ * @npwr: power domains
+ * @nperf: performance domains
+ * @nsens: sensors
+ * @nrst: reset domains
+ * @nvolt: voltage domains
+ * @npcap: powercap domains
+ * @clk: clocks
+ * @pwr: power domains
+ * @perf: performance domains
+ * @sens: sensors
+ * @rst: reset domains
+ * @volt: voltage domains
+ * @pcap: powercap domains
+ */
 struct se_resources {
 	char vendor[SE_SHORT_NAME];
 	char sub_vendor[SE_SHORT_NAME];
@@ -162,12 +314,31 @@ struct se_resources {
 	struct se_powercap pcap[SE_MAX_RES];
 };
 
+/**
+ * struct se_p2a - a queued platform-to-agent message
+ * @due: CLOCK_MONOTONIC ns from which it may be popped
+ * @len: SDU length
+ * @buf: the SDU
+ */
 struct se_p2a {
 	uint64_t due;
 	uint16_t len;
 	uint8_t buf[SE_P2A_BUF];
 };
 
+/**
+ * struct se_emitter - a "notify-rate" notification source
+ * @active: slot in use
+ * @force: ignore the agent's enables
+ * @proto: protocol id
+ * @id: resource id
+ * @event: event index
+ * @rate: notifications per second
+ * @start: first emission time
+ * @end: end of the emission window
+ * @total: notifications to emit
+ * @done: notifications emitted so far
+ */
 struct se_emitter {
 	bool active, force;
 	uint8_t proto;
@@ -176,6 +347,13 @@ struct se_emitter {
 	uint64_t rate, start, end, total, done;
 };
 
+/**
+ * struct se_inject - an "inject" control command entry
+ * @proto: protocol id
+ * @msg: message id
+ * @status: error status to answer
+ * @count: commands still to answer so, 0 when the slot is free
+ */
 struct se_inject {
 	uint8_t proto, msg;
 	int32_t status;
@@ -183,6 +361,35 @@ struct se_inject {
 };
 #define SE_MAX_INJECT	16
 
+/**
+ * struct scmi_engine - the engine (opaque to the daemon)
+ * @cfg: resource set as configured
+ * @r: current resource set
+ * @p2a: P2A channel negotiated
+ * @delay_ns: delayed-response delay
+ * @max_msg: largest return-value size of list replies (status included)
+ * @notif_limit: notification queue bound
+ * @dresp: delayed responses, sorted by due time
+ * @dresp_head: ring index of the oldest
+ * @dresp_count: queued delayed responses
+ * @notif: notifications, FIFO ring
+ * @notif_head: ring index of the oldest
+ * @notif_count: queued notifications
+ * @emit: notify-rate emitters
+ * @inject: error injections
+ * @ninject: injection slots in use
+ * @injected: commands answered by an injection
+ * @timer_due: next time timed work is needed, UINT64_MAX for never
+ * @last_now: @now of the last timed work
+ * @count: requests per (protocol, message), [256 * 256]
+ * @bad_len: requests with a wrong parameter length
+ * @bad_hdr: requests that were not commands
+ * @dresp_sent: delayed responses popped
+ * @notif_sent: notifications popped
+ * @notif_dropped: notifications dropped (queue full)
+ * @notif_queued: notifications queued
+ * @dresp_busy: async commands refused with BUSY (delayed queue full)
+ */
 struct scmi_engine {
 	struct se_resources cfg;	/* as configured */
 	struct se_resources r;		/* current */

@@ -826,6 +826,14 @@ static uint64_t sens_cfg_ms(uint32_t cfg)
 	return v;
 }
 
+/**
+ * se_sensor_value() - a sensor's value at a given time
+ * @s: sensor
+ * @now: CLOCK_MONOTONIC ns
+ *
+ * Return: the override if set, else a triangle wave of period @s->period_ms
+ * between base - amplitude and base + amplitude.
+ */
 int64_t se_sensor_value(const struct se_sensor *s, uint64_t now)
 {
 	uint64_t period, ph;
@@ -1297,8 +1305,14 @@ static size_t volt_name(struct ctx *c)
 	return name_reply(c, c->r->volt[arg(c, 0)].name);
 }
 
-/* ------------------------------------------------------------ powercap */
-
+/**
+ * se_pcap_power() - a powercap domain's measured power at a given time
+ * @pc: powercap domain
+ * @now: CLOCK_MONOTONIC ns
+ *
+ * Return: the override if set, else a triangle wave around power_base,
+ * clipped to [0, cap] when capping is enabled.
+ */
 uint32_t se_pcap_power(const struct se_powercap *pc, uint64_t now)
 {
 	uint64_t period, ph;
@@ -1683,6 +1697,18 @@ static size_t common_msg_attrs(struct ctx *c)
 	return ok32(c, 1, &zero);
 }
 
+/**
+ * se_dispatch() - answer one command
+ * @e: engine
+ * @hdr: the command's header (type already checked)
+ * @p: parameters
+ * @plen: their length
+ * @out: status + return values are written here (SCMI_ENGINE_MAX_SDU room)
+ * @out_cap: bytes the caller can take; list replies are sized to fit
+ * @now: CLOCK_MONOTONIC ns
+ *
+ * Return: bytes written to @out (>= 4).
+ */
 size_t se_dispatch(struct scmi_engine *e, uint32_t hdr, const uint8_t *p,
 		   size_t plen, uint8_t *out, size_t out_cap, uint64_t now)
 {
@@ -1715,8 +1741,11 @@ size_t se_dispatch(struct scmi_engine *e, uint32_t hdr, const uint8_t *p,
 	return m->fn(&c);
 }
 
-/* -------------------------------------------------- timers and events */
-
+/**
+ * se_schedule_now() - make the next handle/pop/ctl run the timed work
+ * @e: engine
+ * @now: CLOCK_MONOTONIC ns
+ */
 void se_schedule_now(struct scmi_engine *e, uint64_t now)
 {
 	if (now < e->timer_due)
@@ -1725,6 +1754,14 @@ void se_schedule_now(struct scmi_engine *e, uint64_t now)
 
 #define POLL_NS	10000000ull	/* trip point / threshold evaluation period */
 
+/**
+ * se_advance() - timed protocol work: trip points, continuous sensor
+ * updates, powercap measurement thresholds
+ * @e: engine
+ * @now: CLOCK_MONOTONIC ns
+ *
+ * Return: when it needs to run next, UINT64_MAX for never.
+ */
 uint64_t se_advance(struct scmi_engine *e, uint64_t now)
 {
 	struct se_resources *r = &e->r;
@@ -1806,6 +1843,13 @@ static const char *const ev_names[SE_NPROTO][10] = {
 	{ "cap", "measurement" },
 };
 
+/**
+ * se_event_parse() - event index of a notification name
+ * @proto: protocol id
+ * @name: e.g. "rate"
+ *
+ * Return: the index (the message id, except for system), -1 if unknown.
+ */
 int se_event_parse(uint8_t proto, const char *name)
 {
 	int i;
@@ -1818,6 +1862,13 @@ int se_event_parse(uint8_t proto, const char *name)
 	return -1;
 }
 
+/**
+ * se_event_name() - name of a notification event
+ * @proto: protocol id
+ * @event: index from se_event_parse()
+ *
+ * Return: the name, "?" if unknown.
+ */
 const char *se_event_name(uint8_t proto, int event)
 {
 	if (proto < P_BASE || proto >= P_BASE + SE_NPROTO || event < 0 ||
@@ -1826,6 +1877,12 @@ const char *se_event_name(uint8_t proto, int event)
 	return ev_names[PIDX(proto)][event];
 }
 
+/**
+ * se_proto_parse() - protocol id from a name ("clock") or number ("0x14")
+ * @s: the text
+ *
+ * Return: the protocol id, -1 if not one of the engine's protocols.
+ */
 int se_proto_parse(const char *s)
 {
 	char *end;
@@ -1841,6 +1898,12 @@ int se_proto_parse(const char *s)
 	return -1;
 }
 
+/**
+ * se_proto_name() - name of a protocol id
+ * @proto: protocol id
+ *
+ * Return: the name, "unknown" for other ids.
+ */
 const char *se_proto_name(uint8_t proto)
 {
 	if (proto < P_BASE || proto >= P_BASE + SE_NPROTO)
@@ -1848,6 +1911,13 @@ const char *se_proto_name(uint8_t proto)
 	return protos[PIDX(proto)].name;
 }
 
+/**
+ * se_res_count() - number of resources a protocol has
+ * @r: resource set
+ * @proto: protocol id
+ *
+ * Return: the count (1 for base and system, which have one "resource").
+ */
 int se_res_count(const struct se_resources *r, uint8_t proto)
 {
 	switch (proto) {
@@ -1863,10 +1933,19 @@ int se_res_count(const struct se_resources *r, uint8_t proto)
 	return 0;
 }
 
-/*
- * Emit one platform-initiated notification for (@proto, @id, @event) built
- * from the current state, if the agent enabled it (or @force).  Returns
- * the number queued (0 or 1) or -1 with @why set.
+/**
+ * se_emit_event() - queue one platform-initiated notification
+ * @e: engine
+ * @proto: protocol id
+ * @id: resource id
+ * @event: event index (se_event_parse())
+ * @force: ignore the agent's notification enables
+ * @now: CLOCK_MONOTONIC ns
+ * @why: reason text for 0 and -1 returns (may be NULL)
+ * @whylen: size of @why
+ *
+ * Return: 1 when queued, 0 when not enabled or without P2A, -1 on a bad
+ * protocol, event or resource.
  */
 int se_emit_event(struct scmi_engine *e, uint8_t proto, uint32_t id,
 		  int event, bool force, uint64_t now, char *why, size_t whylen)
@@ -1997,7 +2076,13 @@ static const char *const status_names[] = {
 	"GENERIC_ERROR", "HARDWARE_ERROR", "PROTOCOL_ERROR",
 };
 
-/* an error status by name or as -1..-10; 0 on success */
+/**
+ * se_status_parse() - an SCMI error status from its name or number
+ * @s: e.g. "BUSY" or "-6"
+ * @status: the status
+ *
+ * Return: 0, or -1 when @s is not an error status.
+ */
 int se_status_parse(const char *s, int32_t *status)
 {
 	int i;
@@ -2024,6 +2109,16 @@ static const char *status_name(int s)
 	return s <= 0 && s >= -10 ? status_names[-s] : "?";
 }
 
+/**
+ * se_ctl_set() - the "set" control command: platform-initiated changes
+ * @e: engine
+ * @argc: number of words, "set" included
+ * @argv: the words
+ * @out: reply text
+ * @now: CLOCK_MONOTONIC ns
+ *
+ * Return: 0, or -1 with "error:" or "usage:" written to @out.
+ */
 int se_ctl_set(struct scmi_engine *e, int argc, char **argv, FILE *out,
 	       uint64_t now)
 {
@@ -2169,6 +2264,12 @@ usage:
 	return -1;
 }
 
+/**
+ * se_dump_state() - the "state" control command: one line per resource
+ * @e: engine
+ * @out: destination
+ * @now: CLOCK_MONOTONIC ns (sensor values and measured power)
+ */
 void se_dump_state(const struct scmi_engine *e, FILE *out, uint64_t now)
 {
 	const struct se_resources *r = &e->r;
