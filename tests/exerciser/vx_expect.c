@@ -43,11 +43,11 @@ const struct vx_expect vx_exp = {
 		{ .name = "scmi_clk_uart", .rate = 24 * MHZ, .discrete = true,
 		  .nrates = 1, .rates = { 24 * MHZ }, .rate_notify = true },
 		{ .name = "scmi_clk_periph_extended_name", .rate = 10 * MHZ,
-		  .discrete = true, .nrates = 20,
+		  .discrete = true, .nrates = 16,
 		  .rates = { 1 * MHZ, 2 * MHZ, 3 * MHZ, 4 * MHZ, 5 * MHZ,
 			     6 * MHZ, 7 * MHZ, 8 * MHZ, 9 * MHZ, 10 * MHZ,
 			     11 * MHZ, 12 * MHZ, 13 * MHZ, 14 * MHZ, 15 * MHZ,
-			     16 * MHZ, 17 * MHZ, 18 * MHZ, 19 * MHZ, 20 * MHZ },
+			     16 * MHZ },
 		  .rate_notify = true },
 	},
 

@@ -1,0 +1,143 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# The "guest" suite: boot each kernel with OUR virtio_scmi module and the
+# vscmi_exerciser test module, against the test platform with its default
+# resource set, and check what the SCMI core and its consumers see.
+#
+#   suite_guest KERNEL...
+#
+# Per kernel two boots:
+#   main  vhost-user-scmi-pci, --smp 4: autoload from the modalias, core
+#         enumeration, clk/genpd consumers, every exerciser check (all
+#         protocols, delayed responses, notifications, atomic, concurrent
+#         callers on all CPUs), freeze/restore with pm_test, rmmod/modprobe
+#         and VSCMI_GUEST_RELOADS (20) reloads with a memory-growth check,
+#         atomic/polling module parameters if the module has them
+#   mmio  vhost-user-scmi on virtio-mmio, --smp 2: the core checks
+# Results: guest/<kernel>/<check> and guest/<kernel>/mmio/<check>.
+# Guest-side script: tests/exerciser/guest-test.sh; host helper during the
+# boot: tests/exerciser/host-during.sh.
+#
+# Environment: VSCMI_GUEST_RELOADS (20), VSCMI_GUEST_CONC (200 commands per
+# CPU and protocol), VSCMI_GUEST_DRESP_US (20000: the platform holds each
+# delayed response that long), VSCMI_GUEST_TIMEOUT (1200 s per boot).
+
+declare -F guest_boot >/dev/null || . "$TESTS/lib/guest.sh"
+[ -r "$TESTS/lib/module.sh" ] && ! declare -F module_build >/dev/null &&
+	. "$TESTS/lib/module.sh"
+
+# All protocols, system power (0x12) included, so the core creates an
+# exerciser device for each.
+GUEST_SUITE_PROTOCOLS="0x11 0x12 0x13 0x14 0x15 0x16 0x17 0x18"
+
+# _guest_module KERNEL: print the path of our virtio_scmi.ko (a cached
+# build of the current sources, tests/lib/module.sh).
+_guest_module() {
+	declare -F module_ko >/dev/null || { echo "tests/lib/module.sh missing" >&2; return 1; }
+	module_ko "$1"
+}
+
+# _guest_skips PREFIX DIR: VSCMI-SKIP lines of the guest become skips.
+_guest_skips() {
+	local prefix=$1 dir=$2 line
+	while IFS= read -r line; do
+		line=${line#*VSCMI-SKIP }
+		t_skip "$prefix/${line%%: *}" "${line#*: }"
+	done < <(tr -d '\r' <"$dir/console.log" | grep -a 'VSCMI-SKIP ')
+}
+
+# _guest_stat FILE KEY: a counter from a platform stats snapshot.
+_guest_stat() {
+	awk -v k="$2" '$1 == k { print $2; f = 1 } END { exit !f }' "$1" 2>/dev/null
+}
+
+# _guest_delta NAME DIR BEGIN END KEY NOTEKEY: the platform counter KEY grew
+# between the BEGIN and END snapshots by exactly what the exerciser
+# reported in its "NOTEKEY=N" note.
+_guest_delta() {
+	local name=$1 dir=$2 b=$3 e=$4 key=$5 nk=$6 v0 v1 want
+	want=$(tr -d '\r' <"$dir/console.log" | grep -ao "$nk=[0-9]*" | tail -n 1 | cut -d= -f2)
+	if ! v0=$(_guest_stat "$dir/stats-$b" "$key") || ! v1=$(_guest_stat "$dir/stats-$e" "$key"); then
+		t_fail "$name" "no platform stats snapshots ($dir/stats-$b, stats-$e; see during.log)"
+		return
+	fi
+	if [ -z "$want" ]; then
+		t_fail "$name" "the exerciser reported no $nk"
+	elif [ "$want" -eq 0 ]; then
+		t_fail "$name" "the exerciser caused no events ($nk=0)"
+	elif [ $((v1 - v0)) -eq "$want" ]; then
+		t_pass "$name"
+	else
+		t_fail "$name" "platform $key grew by $((v1 - v0)), the exerciser expected $want"
+	fi
+}
+
+_guest_kernel() {
+	local k=$1 bdir ko ex script wall
+	local reloads=${VSCMI_GUEST_RELOADS:-20} conc=${VSCMI_GUEST_CONC:-200}
+	local dresp=${VSCMI_GUEST_DRESP_US:-20000} to=${VSCMI_GUEST_TIMEOUT:-1200}
+
+	if ! kernel_prepare "$k" >/dev/null; then
+		t_fail "guest/$k/prepare" "kernel_prepare $k failed"
+		return
+	fi
+	bdir=$RESULTS/$k/guest-build
+	rm -rf "$bdir" && mkdir -p "$bdir"
+	if ! kernel_build_module "$k" "$TESTS/exerciser" "$bdir/exerciser" 2>"$bdir/exerciser.err"; then
+		t_fail "guest/$k/exerciser_build" "$(tail -n 1 "$bdir/exerciser.err")"
+		return
+	fi
+	ex=$bdir/exerciser/vscmi_exerciser.ko
+	if grep -q 'warning:' "$bdir/exerciser/build.log"; then
+		t_fail "guest/$k/exerciser_build" "warnings: $(grep -m1 'warning:' "$bdir/exerciser/build.log")"
+	else
+		t_pass "guest/$k/exerciser_build"
+	fi
+	if ! ko=$(_guest_module "$k" 2>"$bdir/module.err"); then
+		t_fail "guest/$k/module_build" "$(tail -n 1 "$bdir/module.err")"
+		return
+	fi
+	t_note "guest/$k: module $ko"
+
+	# main boot
+	script=$bdir/main.sh
+	{
+		echo "VX_MODE=main VX_DRESP_MS=$((dresp / 1000)) VX_RELOADS=$reloads VX_CONC=$conc"
+		cat "$TESTS/exerciser/guest-test.sh"
+	} >"$script"
+	GUEST_SCMI_PROTOCOLS=$GUEST_SUITE_PROTOCOLS guest_boot --kernel "$k" --name guest-main \
+		--script "$script" --modules "$ko $ex" --smp 4 --mem 1024 --timeout "$to" \
+		--during "bash '$TESTS/exerciser/host-during.sh' $dresp async-begin async-end notify-begin notify-end"
+	wall=$(cat "$GUEST_DIR/wall" 2>/dev/null)
+	t_note "guest/$k: main boot ${GUEST_STATUS} after ${wall%.*} s ($GUEST_DIR)"
+	guest_results "guest/$k"
+	_guest_skips "guest/$k" "$GUEST_DIR"
+	_guest_delta "guest/$k/platform/delayed_responses" "$GUEST_DIR" async-begin async-end \
+		delayed_sent delayed_responses_expected
+	_guest_delta "guest/$k/platform/notifications" "$GUEST_DIR" notify-begin notify-end \
+		notif_sent notifications_expected
+
+	# mmio boot
+	script=$bdir/mmio.sh
+	{
+		echo "VX_MODE=mmio VX_DRESP_MS=$((dresp / 1000))"
+		cat "$TESTS/exerciser/guest-test.sh"
+	} >"$script"
+	GUEST_SCMI_PROTOCOLS=$GUEST_SUITE_PROTOCOLS guest_boot --kernel "$k" --name guest-mmio \
+		--script "$script" --modules "$ko $ex" --transport mmio --smp 2 --timeout "$to" \
+		--during "bash '$TESTS/exerciser/host-during.sh' $dresp"
+	wall=$(cat "$GUEST_DIR/wall" 2>/dev/null)
+	t_note "guest/$k: mmio boot ${GUEST_STATUS} after ${wall%.*} s ($GUEST_DIR)"
+	guest_results "guest/$k/mmio"
+	_guest_skips "guest/$k/mmio" "$GUEST_DIR"
+	return 0
+}
+
+suite_guest() {
+	local k
+	[ $# -gt 0 ] || { t_fail guest "no kernels"; return; }
+	for k in "$@"; do
+		_guest_kernel "$k"
+	done
+}
