@@ -198,14 +198,22 @@ static const char *res_name(struct parser *ps)
 	struct se_resources *r = ps->r;
 
 	switch (ps->kind) {
-	case K_CLOCK: return r->clk[ps->idx].name;
-	case K_POWER: return r->pwr[ps->idx].name;
-	case K_PERF: return r->perf[ps->idx].name;
-	case K_SENSOR: return r->sens[ps->idx].name;
-	case K_RESET: return r->rst[ps->idx].name;
-	case K_VOLTAGE: return r->volt[ps->idx].name;
-	case K_POWERCAP: return r->pcap[ps->idx].name;
-	default: return "";
+	case K_CLOCK:
+		return r->clk[ps->idx].name;
+	case K_POWER:
+		return r->pwr[ps->idx].name;
+	case K_PERF:
+		return r->perf[ps->idx].name;
+	case K_SENSOR:
+		return r->sens[ps->idx].name;
+	case K_RESET:
+		return r->rst[ps->idx].name;
+	case K_VOLTAGE:
+		return r->volt[ps->idx].name;
+	case K_POWERCAP:
+		return r->pcap[ps->idx].name;
+	default:
+		return "";
 	}
 }
 
@@ -350,14 +358,29 @@ static int dup_name(struct parser *ps, const char *name)
 	int i, n;
 
 	switch (ps->kind) {
-	case K_CLOCK: n = r->nclk; break;
-	case K_POWER: n = r->npwr; break;
-	case K_PERF: n = r->nperf; break;
-	case K_SENSOR: n = r->nsens; break;
-	case K_RESET: n = r->nrst; break;
-	case K_VOLTAGE: n = r->nvolt; break;
-	case K_POWERCAP: n = r->npcap; break;
-	default: return 0;
+	case K_CLOCK:
+		n = r->nclk;
+		break;
+	case K_POWER:
+		n = r->npwr;
+		break;
+	case K_PERF:
+		n = r->nperf;
+		break;
+	case K_SENSOR:
+		n = r->nsens;
+		break;
+	case K_RESET:
+		n = r->nrst;
+		break;
+	case K_VOLTAGE:
+		n = r->nvolt;
+		break;
+	case K_POWERCAP:
+		n = r->npcap;
+		break;
+	default:
+		return 0;
 	}
 	for (i = 0; i < n; i++) {
 		if (i == ps->idx)
@@ -397,14 +420,29 @@ static int section_begin(struct parser *ps, const char *sect)
 			return fail(ps, ps->line, "second [platform] section");
 		ps->platform_seen = true;
 		return 0;
-	case K_CLOCK: cnt = &r->nclk; break;
-	case K_POWER: cnt = &r->npwr; break;
-	case K_PERF: cnt = &r->nperf; break;
-	case K_SENSOR: cnt = &r->nsens; break;
-	case K_RESET: cnt = &r->nrst; break;
-	case K_VOLTAGE: cnt = &r->nvolt; break;
-	case K_POWERCAP: cnt = &r->npcap; break;
-	default: break;
+	case K_CLOCK:
+		cnt = &r->nclk;
+		break;
+	case K_POWER:
+		cnt = &r->npwr;
+		break;
+	case K_PERF:
+		cnt = &r->nperf;
+		break;
+	case K_SENSOR:
+		cnt = &r->nsens;
+		break;
+	case K_RESET:
+		cnt = &r->nrst;
+		break;
+	case K_VOLTAGE:
+		cnt = &r->nvolt;
+		break;
+	case K_POWERCAP:
+		cnt = &r->npcap;
+		break;
+	default:
+		break;
 	}
 	if (*cnt >= SE_MAX_RES)
 		return fail(ps, ps->line, "too many [%s] sections (max %d)", sect,
@@ -834,15 +872,33 @@ static int key_value(struct parser *ps, char *k, char *v)
 		return dup_name(ps, v);
 	}
 	switch (ps->kind) {
-	case K_PLATFORM: ret = kv_platform(ps, k, v); break;
-	case K_CLOCK: ret = kv_clock(ps, k, v); break;
-	case K_POWER: ret = kv_power(ps, k, v); break;
-	case K_PERF: ret = kv_perf(ps, k, v); break;
-	case K_SENSOR: ret = kv_sensor(ps, k, v); break;
-	case K_RESET: ret = kv_reset(ps, k, v); break;
-	case K_VOLTAGE: ret = kv_voltage(ps, k, v); break;
-	case K_POWERCAP: ret = kv_powercap(ps, k, v); break;
-	default: ret = 1; break;
+	case K_PLATFORM:
+		ret = kv_platform(ps, k, v);
+		break;
+	case K_CLOCK:
+		ret = kv_clock(ps, k, v);
+		break;
+	case K_POWER:
+		ret = kv_power(ps, k, v);
+		break;
+	case K_PERF:
+		ret = kv_perf(ps, k, v);
+		break;
+	case K_SENSOR:
+		ret = kv_sensor(ps, k, v);
+		break;
+	case K_RESET:
+		ret = kv_reset(ps, k, v);
+		break;
+	case K_VOLTAGE:
+		ret = kv_voltage(ps, k, v);
+		break;
+	case K_POWERCAP:
+		ret = kv_powercap(ps, k, v);
+		break;
+	default:
+		ret = 1;
+		break;
 	}
 	if (ret > 0)
 		return fail(ps, ps->line, "unknown key '%s' in [%s]", k,
@@ -937,8 +993,8 @@ int se_parse_config(const char *path, struct se_resources *r, char *err,
 		snprintf(err, errlen, "%s:0: cannot open: %s", path, strerror(errno));
 		return -1;
 	}
-	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || len > (1 << 20) ||
-	    fseek(f, 0, SEEK_SET)) {
+	len = fseek(f, 0, SEEK_END) ? -1 : ftell(f);
+	if (len < 0 || len > (1 << 20) || fseek(f, 0, SEEK_SET)) {
 		snprintf(err, errlen, "%s:0: unreadable or larger than 1 MiB", path);
 		fclose(f);
 		return -1;

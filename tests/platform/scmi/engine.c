@@ -201,7 +201,7 @@ void se_notify(struct scmi_engine *e, uint8_t proto, uint8_t msg,
 static uint64_t emitter_next(const struct se_emitter *em)
 {
 	/* time of emission number done (0-based): start + done * 1e9 / rate */
-	unsigned __int128 t = (unsigned __int128)em->done * 1000000000u;
+	__uint128_t t = (__uint128_t)em->done * 1000000000u;
 
 	return em->start + (uint64_t)((t + em->rate - 1) / em->rate);
 }

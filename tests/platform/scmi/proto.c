@@ -230,18 +230,13 @@ static size_t pwr_attrs(struct ctx *c)
 	return ok32(c, 4, v);
 }
 
-#define RES(kind, cnt)							\
-	do {								\
-		if (arg(c, 0) >= (uint32_t)c->r->cnt)			\
-			return st(c, S_NOT_FOUND);			\
-	} while (0)
-
 static size_t pwr_dom_attrs(struct ctx *c)
 {
 	struct se_power *d;
 	uint32_t f = 0;
 
-	RES(pwr, npwr);
+	if (arg(c, 0) >= (uint32_t)c->r->npwr)
+		return st(c, S_NOT_FOUND);
 	d = &c->r->pwr[arg(c, 0)];
 	if (d->notify_ok && c->e->p2a)
 		f |= 1u << 31;
@@ -299,7 +294,8 @@ static size_t pwr_set(struct ctx *c)
 
 static size_t pwr_get(struct ctx *c)
 {
-	RES(pwr, npwr);
+	if (arg(c, 0) >= (uint32_t)c->r->npwr)
+		return st(c, S_NOT_FOUND);
 	return ok32(c, 1, &c->r->pwr[arg(c, 0)].state);
 }
 
@@ -308,7 +304,8 @@ static size_t pwr_notify(struct ctx *c)
 	struct se_power *d;
 	int s;
 
-	RES(pwr, npwr);
+	if (arg(c, 0) >= (uint32_t)c->r->npwr)
+		return st(c, S_NOT_FOUND);
 	d = &c->r->pwr[arg(c, 0)];
 	s = notify_check(c, d->notify_ok, arg(c, 1), 1);
 	if (s)
@@ -319,7 +316,8 @@ static size_t pwr_notify(struct ctx *c)
 
 static size_t pwr_name(struct ctx *c)
 {
-	RES(pwr, npwr);
+	if (arg(c, 0) >= (uint32_t)c->r->npwr)
+		return st(c, S_NOT_FOUND);
 	return name_reply(c, c->r->pwr[arg(c, 0)].name);
 }
 
@@ -383,7 +381,8 @@ static size_t perf_dom_attrs(struct ctx *c)
 	const struct se_opp *s;
 	uint32_t f = 0;
 
-	RES(perf, nperf);
+	if (arg(c, 0) >= (uint32_t)c->r->nperf)
+		return st(c, S_NOT_FOUND);
 	d = &c->r->perf[arg(c, 0)];
 	s = perf_opp(d, d->sustained);
 	if (d->set_limits_ok)
@@ -410,7 +409,8 @@ static size_t perf_describe(struct ctx *c)
 	size_t k, i, per = 20;
 	uint8_t *o;
 
-	RES(perf, nperf);
+	if (arg(c, 0) >= (uint32_t)c->r->nperf)
+		return st(c, S_NOT_FOUND);
 	d = &c->r->perf[arg(c, 0)];
 	if (idx > (uint32_t)d->nopps)
 		return st(c, S_INVALID_PARAMETERS);
@@ -523,7 +523,8 @@ static int perf_limits_apply(struct scmi_engine *e, int id, uint32_t max,
 
 static size_t perf_limits_set(struct ctx *c)
 {
-	RES(perf, nperf);
+	if (arg(c, 0) >= (uint32_t)c->r->nperf)
+		return st(c, S_NOT_FOUND);
 	if (!c->r->perf[arg(c, 0)].set_limits_ok)
 		return st(c, S_DENIED);
 	return st(c, perf_limits_apply(c->e, (int)arg(c, 0), arg(c, 1),
@@ -534,7 +535,8 @@ static size_t perf_limits_get(struct ctx *c)
 {
 	uint32_t v[2];
 
-	RES(perf, nperf);
+	if (arg(c, 0) >= (uint32_t)c->r->nperf)
+		return st(c, S_NOT_FOUND);
 	v[0] = c->r->perf[arg(c, 0)].lim_max;
 	v[1] = c->r->perf[arg(c, 0)].lim_min;
 	return ok32(c, 2, v);
@@ -542,7 +544,8 @@ static size_t perf_limits_get(struct ctx *c)
 
 static size_t perf_level_set(struct ctx *c)
 {
-	RES(perf, nperf);
+	if (arg(c, 0) >= (uint32_t)c->r->nperf)
+		return st(c, S_NOT_FOUND);
 	if (!c->r->perf[arg(c, 0)].set_level_ok)
 		return st(c, S_DENIED);
 	return st(c, perf_level_apply(c->e, (int)arg(c, 0), arg(c, 1),
@@ -551,7 +554,8 @@ static size_t perf_level_set(struct ctx *c)
 
 static size_t perf_level_get(struct ctx *c)
 {
-	RES(perf, nperf);
+	if (arg(c, 0) >= (uint32_t)c->r->nperf)
+		return st(c, S_NOT_FOUND);
 	return ok32(c, 1, &c->r->perf[arg(c, 0)].level);
 }
 
@@ -560,7 +564,8 @@ static size_t perf_notify(struct ctx *c)
 	struct se_perf *d;
 	int s;
 
-	RES(perf, nperf);
+	if (arg(c, 0) >= (uint32_t)c->r->nperf)
+		return st(c, S_NOT_FOUND);
 	d = &c->r->perf[arg(c, 0)];
 	s = notify_check(c, d->notify_ok, arg(c, 1), 1);
 	if (s)
@@ -574,7 +579,8 @@ static size_t perf_notify(struct ctx *c)
 
 static size_t perf_name(struct ctx *c)
 {
-	RES(perf, nperf);
+	if (arg(c, 0) >= (uint32_t)c->r->nperf)
+		return st(c, S_NOT_FOUND);
 	return name_reply(c, c->r->perf[arg(c, 0)].name);
 }
 
@@ -594,7 +600,8 @@ static size_t clk_attrs(struct ctx *c)
 	const struct se_clock *k;
 	uint32_t a = 0;
 
-	RES(clk, nclk);
+	if (arg(c, 0) >= (uint32_t)c->r->nclk)
+		return st(c, S_NOT_FOUND);
 	k = &c->r->clk[arg(c, 0)];
 	if (k->enabled)
 		a |= 1;
@@ -615,7 +622,8 @@ static size_t clk_describe(struct ctx *c)
 	uint32_t idx = arg(c, 1);
 	size_t n, i;
 
-	RES(clk, nclk);
+	if (arg(c, 0) >= (uint32_t)c->r->nclk)
+		return st(c, S_NOT_FOUND);
 	k = &c->r->clk[arg(c, 0)];
 	put32(c->out, 0);
 	if (!k->discrete) {
@@ -732,7 +740,8 @@ static size_t clk_rate_get(struct ctx *c)
 {
 	uint32_t v[2];
 
-	RES(clk, nclk);
+	if (arg(c, 0) >= (uint32_t)c->r->nclk)
+		return st(c, S_NOT_FOUND);
 	v[0] = (uint32_t)c->r->clk[arg(c, 0)].rate;
 	v[1] = (uint32_t)(c->r->clk[arg(c, 0)].rate >> 32);
 	return ok32(c, 2, v);
@@ -742,7 +751,8 @@ static size_t clk_config_set(struct ctx *c)
 {
 	uint32_t attrs = arg(c, 1), state = attrs & 3, oem = (attrs >> 16) & 0xff;
 
-	RES(clk, nclk);
+	if (arg(c, 0) >= (uint32_t)c->r->nclk)
+		return st(c, S_NOT_FOUND);
 	if (attrs & ~0x00ff0003u || state == 2)
 		return st(c, S_INVALID_PARAMETERS);
 	if (oem)
@@ -757,7 +767,8 @@ static size_t clk_config_get(struct ctx *c)
 {
 	uint32_t v[3] = { 0, 0, 0 };
 
-	RES(clk, nclk);
+	if (arg(c, 0) >= (uint32_t)c->r->nclk)
+		return st(c, S_NOT_FOUND);
 	if (arg(c, 1) & ~0xffu)
 		return st(c, S_INVALID_PARAMETERS);
 	if (arg(c, 1) & 0xff)
@@ -768,7 +779,8 @@ static size_t clk_config_get(struct ctx *c)
 
 static size_t clk_name(struct ctx *c)
 {
-	RES(clk, nclk);
+	if (arg(c, 0) >= (uint32_t)c->r->nclk)
+		return st(c, S_NOT_FOUND);
 	return name_reply(c, c->r->clk[arg(c, 0)].name);
 }
 
@@ -777,7 +789,8 @@ static size_t clk_notify(struct ctx *c)
 	struct se_clock *k;
 	int s;
 
-	RES(clk, nclk);
+	if (arg(c, 0) >= (uint32_t)c->r->nclk)
+		return st(c, S_NOT_FOUND);
 	k = &c->r->clk[arg(c, 0)];
 	s = notify_check(c, k->notify_ok, arg(c, 1), 1);
 	if (s)
@@ -847,10 +860,10 @@ int64_t se_sensor_value(const struct se_sensor *s, uint64_t now)
 	period = (uint64_t)s->period_ms * 1000000ull;
 	ph = now % period;
 	if (ph < period / 2)
-		return s->base - a + (int64_t)((unsigned __int128)(2 * (uint64_t)a) * ph /
+		return s->base - a + (int64_t)((__uint128_t)(2 * (uint64_t)a) * ph /
 					       (period / 2));
 	ph -= period / 2;
-	return s->base + a - (int64_t)((unsigned __int128)(2 * (uint64_t)a) * ph /
+	return s->base + a - (int64_t)((__uint128_t)(2 * (uint64_t)a) * ph /
 				       (period / 2));
 }
 
@@ -903,7 +916,8 @@ static size_t sens_trip_notify(struct ctx *c)
 	struct se_sensor *s;
 	int r;
 
-	RES(sens, nsens);
+	if (arg(c, 0) >= (uint32_t)c->r->nsens)
+		return st(c, S_NOT_FOUND);
 	s = &c->r->sens[arg(c, 0)];
 	r = notify_check(c, s->ntrips > 0, arg(c, 1), 1);
 	if (r)
@@ -919,7 +933,8 @@ static size_t sens_trip_config(struct ctx *c)
 	struct se_sensor *s;
 	uint32_t ev = arg(c, 1), tp = (ev >> 4) & 0xff;
 
-	RES(sens, nsens);
+	if (arg(c, 0) >= (uint32_t)c->r->nsens)
+		return st(c, S_NOT_FOUND);
 	s = &c->r->sens[arg(c, 0)];
 	if (ev & ~0xff3u || tp >= (uint32_t)s->ntrips)
 		return st(c, S_INVALID_PARAMETERS);
@@ -937,7 +952,8 @@ static size_t sens_read(struct ctx *c)
 	int64_t val;
 	int r;
 
-	RES(sens, nsens);
+	if (arg(c, 0) >= (uint32_t)c->r->nsens)
+		return st(c, S_NOT_FOUND);
 	s = &c->r->sens[arg(c, 0)];
 	if (flags & ~1u)
 		return st(c, S_INVALID_PARAMETERS);
@@ -966,7 +982,8 @@ static size_t sens_intervals(struct ctx *c)
 	uint32_t idx = arg(c, 1), v[1 + SENS_NIVL];
 	int i, n;
 
-	RES(sens, nsens);
+	if (arg(c, 0) >= (uint32_t)c->r->nsens)
+		return st(c, S_NOT_FOUND);
 	if (idx > SENS_NIVL)
 		return st(c, S_INVALID_PARAMETERS);
 	n = SENS_NIVL - (int)idx;
@@ -978,7 +995,8 @@ static size_t sens_intervals(struct ctx *c)
 
 static size_t sens_config_get(struct ctx *c)
 {
-	RES(sens, nsens);
+	if (arg(c, 0) >= (uint32_t)c->r->nsens)
+		return st(c, S_NOT_FOUND);
 	return ok32(c, 1, &c->r->sens[arg(c, 0)].config);
 }
 
@@ -989,7 +1007,8 @@ static size_t sens_config_set(struct ctx *c)
 	uint64_t ms, best = UINT64_MAX;
 	int i, pick = -1;
 
-	RES(sens, nsens);
+	if (arg(c, 0) >= (uint32_t)c->r->nsens)
+		return st(c, S_NOT_FOUND);
 	s = &c->r->sens[arg(c, 0)];
 	if (cfg & 0x1fcu || round == 3)
 		return st(c, S_INVALID_PARAMETERS);
@@ -1030,7 +1049,8 @@ static size_t sens_update_notify(struct ctx *c)
 	struct se_sensor *s;
 	int r;
 
-	RES(sens, nsens);
+	if (arg(c, 0) >= (uint32_t)c->r->nsens)
+		return st(c, S_NOT_FOUND);
 	s = &c->r->sens[arg(c, 0)];
 	r = notify_check(c, s->notify_ok, arg(c, 1), 1);
 	if (r)
@@ -1043,7 +1063,8 @@ static size_t sens_update_notify(struct ctx *c)
 
 static size_t sens_name(struct ctx *c)
 {
-	RES(sens, nsens);
+	if (arg(c, 0) >= (uint32_t)c->r->nsens)
+		return st(c, S_NOT_FOUND);
 	return name_reply(c, c->r->sens[arg(c, 0)].name);
 }
 
@@ -1086,7 +1107,8 @@ static size_t rst_attrs(struct ctx *c)
 	const struct se_reset *d;
 	uint32_t a = 0;
 
-	RES(rst, nrst);
+	if (arg(c, 0) >= (uint32_t)c->r->nrst)
+		return st(c, S_NOT_FOUND);
 	d = &c->r->rst[arg(c, 0)];
 	if (d->async_ok && c->e->p2a)
 		a |= 1u << 31;
@@ -1158,7 +1180,8 @@ static size_t rst_notify(struct ctx *c)
 	struct se_reset *d;
 	int s;
 
-	RES(rst, nrst);
+	if (arg(c, 0) >= (uint32_t)c->r->nrst)
+		return st(c, S_NOT_FOUND);
 	d = &c->r->rst[arg(c, 0)];
 	s = notify_check(c, d->notify_ok, arg(c, 1), 1);
 	if (s)
@@ -1169,7 +1192,8 @@ static size_t rst_notify(struct ctx *c)
 
 static size_t rst_name(struct ctx *c)
 {
-	RES(rst, nrst);
+	if (arg(c, 0) >= (uint32_t)c->r->nrst)
+		return st(c, S_NOT_FOUND);
 	return name_reply(c, c->r->rst[arg(c, 0)].name);
 }
 
@@ -1187,7 +1211,8 @@ static size_t volt_attrs(struct ctx *c)
 	const struct se_voltage *d;
 	uint32_t a = 0;
 
-	RES(volt, nvolt);
+	if (arg(c, 0) >= (uint32_t)c->r->nvolt)
+		return st(c, S_NOT_FOUND);
 	d = &c->r->volt[arg(c, 0)];
 	if (d->async_ok && c->e->p2a)
 		a |= 1u << 31;
@@ -1205,7 +1230,8 @@ static size_t volt_describe(struct ctx *c)
 	uint32_t idx = arg(c, 1);
 	size_t n, i;
 
-	RES(volt, nvolt);
+	if (arg(c, 0) >= (uint32_t)c->r->nvolt)
+		return st(c, S_NOT_FOUND);
 	d = &c->r->volt[arg(c, 0)];
 	put32(c->out, 0);
 	if (d->segmented) {
@@ -1246,7 +1272,8 @@ static size_t volt_config_set(struct ctx *c)
 {
 	uint32_t cfg = arg(c, 1);
 
-	RES(volt, nvolt);
+	if (arg(c, 0) >= (uint32_t)c->r->nvolt)
+		return st(c, S_NOT_FOUND);
 	if (cfg != 0 && cfg != 7)
 		return st(c, S_INVALID_PARAMETERS);
 	c->r->volt[arg(c, 0)].config = cfg;
@@ -1255,7 +1282,8 @@ static size_t volt_config_set(struct ctx *c)
 
 static size_t volt_config_get(struct ctx *c)
 {
-	RES(volt, nvolt);
+	if (arg(c, 0) >= (uint32_t)c->r->nvolt)
+		return st(c, S_NOT_FOUND);
 	return ok32(c, 1, &c->r->volt[arg(c, 0)].config);
 }
 
@@ -1294,14 +1322,16 @@ static size_t volt_level_get(struct ctx *c)
 {
 	uint32_t v;
 
-	RES(volt, nvolt);
+	if (arg(c, 0) >= (uint32_t)c->r->nvolt)
+		return st(c, S_NOT_FOUND);
 	v = (uint32_t)c->r->volt[arg(c, 0)].level;
 	return ok32(c, 1, &v);
 }
 
 static size_t volt_name(struct ctx *c)
 {
-	RES(volt, nvolt);
+	if (arg(c, 0) >= (uint32_t)c->r->nvolt)
+		return st(c, S_NOT_FOUND);
 	return name_reply(c, c->r->volt[arg(c, 0)].name);
 }
 
@@ -1324,10 +1354,10 @@ uint32_t se_pcap_power(const struct se_powercap *pc, uint64_t now)
 		period = (uint64_t)pc->period_ms * 1000000ull;
 		ph = now % period;
 		if (ph < period / 2)
-			p = p - a + (int64_t)((unsigned __int128)(2 * (uint64_t)a) * ph /
+			p = p - a + (int64_t)((__uint128_t)(2 * (uint64_t)a) * ph /
 					      (period / 2));
 		else
-			p = p + a - (int64_t)((unsigned __int128)(2 * (uint64_t)a) *
+			p = p + a - (int64_t)((__uint128_t)(2 * (uint64_t)a) *
 					      (ph - period / 2) / (period / 2));
 	}
 	if (p < 0)
@@ -1350,7 +1380,8 @@ static size_t pcap_attrs(struct ctx *c)
 	uint32_t a = 0, v[9];
 	int i;
 
-	RES(pcap, npcap);
+	if (arg(c, 0) >= (uint32_t)c->r->npcap)
+		return st(c, S_NOT_FOUND);
 	d = &c->r->pcap[arg(c, 0)];
 	if (d->notify_ok && c->e->p2a)
 		a |= 1u << 31 | (d->monitor_ok ? 1u << 30 : 0);
@@ -1461,7 +1492,8 @@ static void pcap_pai_apply(struct scmi_engine *e, int id, uint32_t pai,
 
 static size_t pcap_cap_get(struct ctx *c)
 {
-	RES(pcap, npcap);
+	if (arg(c, 0) >= (uint32_t)c->r->npcap)
+		return st(c, S_NOT_FOUND);
 	return ok32(c, 1, &c->r->pcap[arg(c, 0)].cap);
 }
 
@@ -1498,7 +1530,8 @@ static size_t pcap_cap_set(struct ctx *c)
 
 static size_t pcap_pai_get(struct ctx *c)
 {
-	RES(pcap, npcap);
+	if (arg(c, 0) >= (uint32_t)c->r->npcap)
+		return st(c, S_NOT_FOUND);
 	return ok32(c, 1, &c->r->pcap[arg(c, 0)].pai);
 }
 
@@ -1520,7 +1553,8 @@ static size_t pcap_pai_set(struct ctx *c)
 
 static size_t pcap_name(struct ctx *c)
 {
-	RES(pcap, npcap);
+	if (arg(c, 0) >= (uint32_t)c->r->npcap)
+		return st(c, S_NOT_FOUND);
 	return name_reply(c, c->r->pcap[arg(c, 0)].name);
 }
 
@@ -1529,7 +1563,8 @@ static size_t pcap_meas(struct ctx *c)
 	const struct se_powercap *d;
 	uint32_t v[2];
 
-	RES(pcap, npcap);
+	if (arg(c, 0) >= (uint32_t)c->r->npcap)
+		return st(c, S_NOT_FOUND);
 	d = &c->r->pcap[arg(c, 0)];
 	if (!d->monitor_ok)
 		return st(c, S_NOT_SUPPORTED);
@@ -1543,7 +1578,8 @@ static size_t pcap_cap_notify(struct ctx *c)
 	struct se_powercap *d;
 	int s;
 
-	RES(pcap, npcap);
+	if (arg(c, 0) >= (uint32_t)c->r->npcap)
+		return st(c, S_NOT_FOUND);
 	d = &c->r->pcap[arg(c, 0)];
 	s = notify_check(c, d->notify_ok, arg(c, 1), 1);
 	if (s)
@@ -1557,7 +1593,8 @@ static size_t pcap_meas_notify(struct ctx *c)
 	struct se_powercap *d;
 	int s;
 
-	RES(pcap, npcap);
+	if (arg(c, 0) >= (uint32_t)c->r->npcap)
+		return st(c, S_NOT_FOUND);
 	d = &c->r->pcap[arg(c, 0)];
 	s = notify_check(c, d->notify_ok && d->monitor_ok, arg(c, 1), 1);
 	if (s)
@@ -1921,14 +1958,23 @@ const char *se_proto_name(uint8_t proto)
 int se_res_count(const struct se_resources *r, uint8_t proto)
 {
 	switch (proto) {
-	case P_BASE: case P_SYSTEM: return 1;
-	case P_POWER: return r->npwr;
-	case P_PERF: return r->nperf;
-	case P_CLOCK: return r->nclk;
-	case P_SENSOR: return r->nsens;
-	case P_RESET: return r->nrst;
-	case P_VOLTAGE: return r->nvolt;
-	case P_POWERCAP: return r->npcap;
+	case P_BASE:
+	case P_SYSTEM:
+		return 1;
+	case P_POWER:
+		return r->npwr;
+	case P_PERF:
+		return r->nperf;
+	case P_CLOCK:
+		return r->nclk;
+	case P_SENSOR:
+		return r->nsens;
+	case P_RESET:
+		return r->nrst;
+	case P_VOLTAGE:
+		return r->nvolt;
+	case P_POWERCAP:
+		return r->npcap;
 	}
 	return 0;
 }
