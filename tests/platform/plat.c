@@ -130,12 +130,13 @@ void plat_drop_queues(struct plat *p)
 static void cb_reset(struct vu *vu)
 {
 	struct plat *p = vu_plat(vu);
-	unsigned int i;
 
+	/*
+	 * Injected P2A messages (fault commands) are kept: a test may queue
+	 * them before the guest boots, and they go out with the first eventq
+	 * buffers of the next session.
+	 */
 	plat_drop_queues(p);
-	for (i = 0; i < p->ninject; i++)
-		free(p->inject[i]);
-	p->ninject = 0;
 	if (p->engine)
 		scmi_engine_reset(p->engine);
 }
@@ -213,8 +214,13 @@ void plat_init(struct plat *p, struct scmi_engine *e)
  */
 void plat_fini(struct plat *p)
 {
+	unsigned int i;
+
 	vu_disconnect(&p->vu);
 	cb_reset(&p->vu);
+	for (i = 0; i < p->ninject; i++)
+		free(p->inject[i]);
+	p->ninject = 0;
 }
 
 /* Deliver one response into its chain and return the chain. */
