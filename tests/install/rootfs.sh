@@ -11,13 +11,12 @@
 #                                      building it first if needed
 #
 # The mirror is the host's own (tests/lib/apt.sh), never written down here.
-set -euo pipefail
 
-here=$(cd "$(dirname "$0")" && pwd)
+here_rf=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=tests/lib/common.sh
-. "$here/../lib/common.sh"
+. "$here_rf/../lib/common.sh"
 # shellcheck source=tests/lib/apt.sh
-. "$here/../lib/apt.sh"
+. "$here_rf/../lib/apt.sh"
 
 ROOTFS_PKGS=(linux-image-arm64 linux-headers-arm64 dkms udev kmod systemd systemd-sysv
 	     e2fsprogs initramfs-tools zstd)
@@ -52,5 +51,6 @@ rootfs_tar() {
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	set -euo pipefail
 	rootfs_tar
 fi

@@ -1,0 +1,197 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Helpers of the install suite (tests/suites/install.sh): arm64 chroots run
+# through qemu-user, the arm64 build of virtio-scmi-diag, and booting the
+# installed root filesystem from a disk image with systemd as init.
+#
+#   inst_unpack TAR DIR            fresh copy of a cached root filesystem
+#   inst_chroot DIR CMD            run CMD (bash -c) in DIR with /proc, /sys,
+#                                  /dev mounted; INST_UNAME, if set, is what
+#                                  uname -r says there (qemu-user)
+#   inst_umount DIR                undo inst_chroot's mounts (also on EXIT)
+#   inst_builder_tar               cached arm64 build root (base + build deps)
+#   inst_diag_deb OUTDIR           build virtio-scmi-diag_<v>_arm64.deb (cached
+#                                  by source hash), print its path
+#   inst_image DIR IMG             disk image of DIR with the boot-time check
+#                                  service (tests/install/guest-check.sh)
+#   inst_boot IMG DIR NAME TIMEOUT boot IMG (its own kernel and initrd, a
+#                                  copy of its /boot in DIR) with the SCMI platform; console in
+#                                  $RESULTS/install/NAME/console.log; sets
+#                                  INST_CLOCK_LIVE_AT (epoch s) when the guest
+#                                  reported a live SCMI clock
+
+here_il=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tests/install/rootfs.sh
+. "$here_il/rootfs.sh"
+
+INST_MOUNTS=()
+
+inst_unpack() {
+	local tar=$1 dir=$2
+	inst_umount "$dir"
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	tar -C "$dir" --numeric-owner -xpf "$tar"
+}
+
+inst_mount() {
+	local dir=$1 m
+	for m in proc sys dev dev/pts; do
+		mountpoint -q "$dir/$m" && continue
+		mkdir -p "$dir/$m"
+		case $m in
+		proc) mount -t proc proc "$dir/proc" ;;
+		sys) mount -t sysfs sys "$dir/sys" ;;
+		dev) mount --bind /dev "$dir/dev" ;;
+		dev/pts) mount --bind /dev/pts "$dir/dev/pts" ;;
+		esac
+		INST_MOUNTS+=("$dir/$m")
+	done
+	cp -L /etc/resolv.conf "$dir/etc/resolv.conf" 2>/dev/null || true
+}
+
+inst_umount() {
+	local dir=$1 m
+	for m in dev/pts dev sys proc; do
+		mountpoint -q "$dir/$m" 2>/dev/null && umount -l "$dir/$m"
+	done
+	return 0
+}
+
+inst_umount_all() {
+	local m
+	for ((m = ${#INST_MOUNTS[@]} - 1; m >= 0; m--)); do
+		mountpoint -q "${INST_MOUNTS[m]}" 2>/dev/null && umount -l "${INST_MOUNTS[m]}"
+	done
+	INST_MOUNTS=()
+	return 0
+}
+
+inst_chroot() {
+	local dir=$1 cmd=$2
+	inst_mount "$dir"
+	env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 TERM=dumb \
+		DEBIAN_FRONTEND=noninteractive ${INST_UNAME:+QEMU_UNAME=$INST_UNAME} \
+		chroot "$dir" /bin/bash -c "$cmd"
+}
+
+inst_builder_tar() {
+	local base tar dir
+	base=$(rootfs_tar) || return 1
+	tar=${base%.tar}-builder.tar
+	[ -s "$tar" ] && { echo "$tar"; return 0; }
+	dir=$CACHE/install/work/builder-base
+	inst_unpack "$base" "$dir"
+	log "adding build dependencies to an arm64 build root (once)"
+	if ! inst_chroot "$dir" 'apt-get update -q && apt-get install -y -q --no-install-recommends build-essential debhelper dh-dkms libkmod-dev pkgconf' \
+		>"$CACHE/install/builder.log" 2>&1; then
+		inst_umount "$dir"
+		tail -n 5 "$CACHE/install/builder.log" >&2
+		return 1
+	fi
+	inst_umount "$dir"
+	rm -f "$dir/etc/resolv.conf"
+	tar -C "$dir" --numeric-owner -cf "$tar.tmp" . && mv "$tar.tmp" "$tar"
+	rm -rf "$dir"
+	echo "$tar"
+}
+
+inst_diag_deb() {
+	local out=$1 v key dir btar deb
+	v=$(pkg_version)
+	key=$(cd "$TOP" && cat debian/* debian/source/* src/virtio-scmi-diag/*.c src/virtio-scmi-diag/Makefile \
+		src/virtio-scmi-diag/*.1 2>/dev/null | sha256sum | cut -c1-12)
+	deb=$CACHE/install/diag-$key/virtio-scmi-diag_${v}_arm64.deb
+	if [ ! -s "$deb" ]; then
+		btar=$(inst_builder_tar) || return 1
+		dir=$CACHE/install/work/builder
+		inst_unpack "$btar" "$dir"
+		pkg_tree "$dir/build/virtio-scmi-$v"
+		log "building virtio-scmi-diag for arm64 (qemu-user)"
+		if ! inst_chroot "$dir" "cd /build/virtio-scmi-$v && DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -B -us -uc" \
+			>"$out/diag-arm64-build.log" 2>&1; then
+			inst_umount "$dir"
+			tail -n 5 "$out/diag-arm64-build.log" >&2
+			return 1
+		fi
+		inst_umount "$dir"
+		mkdir -p "${deb%/*}"
+		cp "$dir/build/virtio-scmi-diag_${v}_arm64.deb" "$deb"
+		rm -rf "$dir"
+	fi
+	cp "$deb" "$out/"
+	echo "$out/${deb##*/}"
+}
+
+inst_image() {
+	local dir=$1 img=$2 size
+	install -m 0755 "$TOP/tests/install/guest-check.sh" "$dir/usr/local/sbin/vscmi-install-check"
+	cat >"$dir/etc/systemd/system/vscmi-install-check.service" <<'EOT'
+[Unit]
+Description=virtio-scmi install suite: boot-time check
+After=systemd-udev-settle.service local-fs.target
+Wants=systemd-udev-settle.service
+
+[Service]
+Type=oneshot
+ExecStart=/usr/local/sbin/vscmi-install-check
+StandardOutput=tty
+TTYPath=/dev/ttyAMA0
+
+[Install]
+WantedBy=multi-user.target
+EOT
+	mkdir -p "$dir/etc/systemd/system/multi-user.target.wants"
+	ln -sf ../vscmi-install-check.service \
+		"$dir/etc/systemd/system/multi-user.target.wants/vscmi-install-check.service"
+	ln -sf /dev/null "$dir/etc/systemd/system/serial-getty@ttyAMA0.service"
+	echo '/dev/vda / ext4 rw,errors=remount-ro 0 1' >"$dir/etc/fstab"
+	# The guest has no network: apt must not wait for it, and must not ask.
+	echo 'APT::Get::Assume-Yes "true";' >"$dir/etc/apt/apt.conf.d/90vscmi-test"
+	rm -f "$dir/etc/resolv.conf"
+	size=$(( $(du -sm "$dir" | cut -f1) + 1024 ))
+	rm -f "$img"
+	mke2fs -q -t ext4 -L root -d "$dir" "$img" "${size}M"
+}
+
+inst_boot() {
+	local img=$1 dir=$2 name=$3 timeout=$4 out rel args qpid t0 rc
+	out=$RESULTS/install/$name
+	mkdir -p "$out"
+	rm -f "$out"/{console.log,qemu.log,status}
+	rel=$(basename "$(ls "$dir"/vmlinuz-* | sort -V | tail -n 1)")
+	rel=${rel#vmlinuz-}
+	cp "$dir/vmlinuz-$rel" "$out/vmlinuz"
+	cp "$dir/initrd.img-$rel" "$out/initrd.img"
+	guest_dtb "$out/virt-scmi.dtb" 2 1024 || { echo dtb-failed >"$out/status"; return 1; }
+	platform_start "$out" || { echo platform-failed >"$out/status"; return 1; }
+	args=$(_qemu_machine_args 2 1024)
+	: >"$out/console.log"
+	INST_CLOCK_LIVE_AT=""
+	t0=$(date +%s)
+	# shellcheck disable=SC2086
+	timeout -k 5 "$timeout" $QEMU $args -display none -serial "file:$out/console.log" \
+		-kernel "$out/vmlinuz" -initrd "$out/initrd.img" -dtb "$out/virt-scmi.dtb" \
+		-append "root=/dev/vda rw console=ttyAMA0 panic=-1 systemd.show_status=0" \
+		-drive "file=$img,format=raw,if=none,id=hd0,cache=unsafe" -device virtio-blk-pci,drive=hd0 \
+		-chardev "socket,id=vscmi,path=$PLATFORM_SOCK" -device vhost-user-scmi-pci,chardev=vscmi,id=scmi,bus=rp0 \
+		>"$out/qemu.log" 2>&1 &
+	qpid=$!
+	while kill -0 "$qpid" 2>/dev/null; do
+		if [ -z "$INST_CLOCK_LIVE_AT" ] && grep -aq '^VSCMI-CLOCK-LIVE' "$out/console.log"; then
+			INST_CLOCK_LIVE_AT=$(date +%s)
+		fi
+		sleep 1
+	done
+	rc=0
+	wait "$qpid" || rc=$?
+	platform_stop
+	case $rc in
+	0) echo poweroff >"$out/status" ;;
+	124) echo timeout >"$out/status" ;;
+	*) echo "qemu-exit $rc" >"$out/status" ;;
+	esac
+	echo "$(( $(date +%s) - t0 ))" >"$out/wall"
+	[ "$rc" = 0 ]
+}
