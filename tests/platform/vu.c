@@ -106,7 +106,7 @@ static void queue_stop(struct vu *vu, unsigned int i)
 {
 	struct vq *q = &vu->vq[i];
 
-	if (q->started && vu->ops && vu->ops->queue_stop)
+	if (q->started && q->enabled && vu->ops && vu->ops->queue_stop)
 		vu->ops->queue_stop(vu, i);
 	q->started = false;
 }
@@ -625,6 +625,7 @@ int vu_handle(struct vu *vu, struct vu_msg *msg)
 			q->enabled = true;
 			try_start(vu, st.index);
 		} else if (!st.num && q->enabled) {
+			/* one stop callback per start: GET_VRING_BASE may follow */
 			if (q->started && vu->ops && vu->ops->queue_stop)
 				vu->ops->queue_stop(vu, st.index);
 			q->enabled = false;
