@@ -531,6 +531,10 @@ static int kv_platform(struct parser *ps, const char *k, char *v)
 		return get_u32(ps, k, v, 0, UINT32_MAX, &r->impl_version);
 	if (!strcmp(k, "clock_max_async"))
 		return get_u32(ps, k, v, 0, 255, &r->clock_max_async);
+	if (!strcmp(k, "delay_us"))
+		return get_u32(ps, k, v, 0, 60000000, &r->delay_us);
+	if (!strcmp(k, "max_msg"))
+		return get_u32(ps, k, v, 32, SCMI_ENGINE_MAX_SDU - 8, &r->max_msg);
 	if (!strcmp(k, "protocols")) {
 		n = split(v, tok, 16);
 		if (n > 16)
@@ -915,6 +919,8 @@ static void platform_defaults(struct se_resources *r)
 	r->impl_version = 0x00010000;
 	r->protocols = (1u << SE_NPROTO) - 1;
 	r->clock_max_async = 4;
+	r->delay_us = 1000;
+	r->max_msg = SE_DEFAULT_MAX_MSG;
 	r->sys_state = 3;	/* power up */
 }
 

@@ -58,8 +58,8 @@ struct scmi_engine *scmi_engine_new(const char *config_path, char *err,
 	}
 	se_normalize(&e->cfg);
 	e->p2a = true;
-	e->delay_ns = 1000000;
-	e->max_msg = SE_DEFAULT_MAX_MSG;
+	e->delay_ns = (uint64_t)e->cfg.delay_us * 1000;
+	e->max_msg = e->cfg.max_msg;
 	e->notif_limit = SE_NOTIF_CAP;
 	engine_init_runtime(e);
 	return e;

@@ -277,6 +277,8 @@ struct se_powercap {
  * @impl_version: DISCOVER_IMPLEMENTATION_VERSION
  * @protocols: bit PIDX(p) set: protocol p listed and served
  * @clock_max_async: clock protocol max_async_req
+ * @delay_us: initial delayed-response delay (engine setting)
+ * @max_msg: initial max-msg (engine setting)
  * @sys_state: SYSTEM_POWER_STATE_GET value
  * @sys_ntf: agent enabled system power notifications
  * @base_ntf: agent enabled base error notifications
@@ -302,6 +304,7 @@ struct se_resources {
 	uint32_t impl_version;
 	uint32_t protocols;		/* bit PIDX(p) set: protocol listed */
 	uint32_t clock_max_async;
+	uint32_t delay_us, max_msg;
 	uint32_t sys_state;		/* last SYSTEM_POWER_STATE_SET */
 	bool sys_ntf, base_ntf;
 	int nclk, npwr, nperf, nsens, nrst, nvolt, npcap;

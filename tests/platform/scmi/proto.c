@@ -2327,8 +2327,8 @@ void se_dump_state(const struct scmi_engine *e, FILE *out, uint64_t now)
 	for (i = 1, j = 0; i < SE_NPROTO; i++)
 		if (r->protocols & (1u << i))
 			fprintf(out, "%s%s", j++ ? "," : "", protos[i].name);
-	fprintf(out, " system_state=%u notify=%d/%d\n", r->sys_state,
-		r->base_ntf, r->sys_ntf);
+	fprintf(out, " system_state=%u notify=%d/%d delay_us=%u max_msg=%u\n",
+		r->sys_state, r->base_ntf, r->sys_ntf, r->delay_us, r->max_msg);
 	for (i = 0; i < r->nclk; i++) {
 		const struct se_clock *k = &r->clk[i];
 

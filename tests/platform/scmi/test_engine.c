@@ -1928,6 +1928,25 @@ static bool t_conf_subset(void)
 	return true;
 }
 
+static bool t_conf_engine_settings(void)
+{
+	char err[256];
+	struct scmi_engine *e = conf("[platform]\ndelay_us = 250\nmax_msg = 48\n"
+				     "[clock]\nname=c\nrates=400000000\n"
+				     "[perf]\nname=p\nopp=1 1 1 1\nopp=2 2 2 2\nopp=3 3 3 3\nopp=4 4 4 4\n",
+				     err, sizeof(err));
+
+	EXPECT(e, "rejected: %s", err);
+	EXPECT_EQ(CMD(e, P_CLOCK, 5, 1, 0, 400000000, 0), 0);
+	EXPECT_EQ(scmi_engine_next_deadline(e), g_now + 250000);
+	EXPECT_EQ(CMD(e, P_PERF, 4, 0, 0), 0);
+	EXPECT_EQ(rv(0), 2 | 2u << 16);
+	EXPECT_EQ(ctl(e, "delay"), 0);
+	EXPECT(strstr(ctl_out, "delay 250 us"), "%s", ctl_out);
+	efree(e);
+	return true;
+}
+
 static bool t_conf_comments_blank(void)
 {
 	char err[256];
@@ -2148,7 +2167,7 @@ static const struct test tests[] = {
 	T(conf_pcap_parent), T(conf_name_too_long), T(conf_range_step),
 	T(conf_out_of_range), T(conf_no_equals), T(conf_unknown_protocol),
 	T(conf_both_rates_range), T(conf_too_many_rates), T(conf_negative), T(conf_too_many),
-	T(conf_missing_file), T(conf_subset), T(conf_comments_blank), T(fuzz),
+	T(conf_missing_file), T(conf_subset), T(conf_engine_settings), T(conf_comments_blank), T(fuzz),
 	T(fuzz_ctl), T(bench),
 };
 
