@@ -626,10 +626,14 @@ static void print_stats(struct plat *p, FILE *out)
 	fprintf(out, "eventq_buffers_held %u\n", p->nevbufs);
 	fprintf(out, "bad_chains %" PRIu64 "\n", s->bad_chains);
 	fprintf(out, "bad_eventq_buffers %" PRIu64 "\n", s->bad_eventq);
-	fprintf(out, "cmdq_irq_sent %" PRIu64 "\n", p->vu.vq[0].irq_sent);
-	fprintf(out, "cmdq_irq_suppressed %" PRIu64 "\n", p->vu.vq[0].irq_suppressed);
-	fprintf(out, "eventq_irq_sent %" PRIu64 "\n", p->vu.vq[1].irq_sent);
-	fprintf(out, "eventq_irq_suppressed %" PRIu64 "\n", p->vu.vq[1].irq_suppressed);
+	fprintf(out, "cmdq_irq_sent %" PRIu64 "\n",
+		p->vu.irq_sent_total[0] + p->vu.vq[0].irq_sent);
+	fprintf(out, "cmdq_irq_suppressed %" PRIu64 "\n",
+		p->vu.irq_suppressed_total[0] + p->vu.vq[0].irq_suppressed);
+	fprintf(out, "eventq_irq_sent %" PRIu64 "\n",
+		p->vu.irq_sent_total[1] + p->vu.vq[1].irq_sent);
+	fprintf(out, "eventq_irq_suppressed %" PRIu64 "\n",
+		p->vu.irq_suppressed_total[1] + p->vu.vq[1].irq_suppressed);
 	fprintf(out, "faults_applied %" PRIu64 "\n", faults);
 	for (k = 0; k < FAULT_NKINDS; k++)
 		fprintf(out, "fault_%s %" PRIu64 "\n", fault_names[k], p->faults.applied[k]);
@@ -744,7 +748,7 @@ static int ctl_fuzz(struct plat *p, int argc, char **argv, FILE *out)
 int plat_ctl_line(struct plat *p, char *line, FILE *out)
 {
 	char *argv[64];
-	int argc = plat_split(line, argv, 64), r;
+	int argc = plat_split(line, argv, 64), r, k;
 
 	if (argc < 0) {
 		fprintf(out, "ERR too many words\n");
@@ -769,8 +773,10 @@ int plat_ctl_line(struct plat *p, char *line, FILE *out)
 		c->max = 0;
 		memset(p->faults.applied, 0, sizeof(p->faults.applied));
 		p->faults.fuzz_mutated = 0;
-		p->vu.vq[0].irq_sent = p->vu.vq[0].irq_suppressed = 0;
-		p->vu.vq[1].irq_sent = p->vu.vq[1].irq_suppressed = 0;
+		for (k = 0; k < PLAT_NUM_QUEUES; k++) {
+			p->vu.vq[k].irq_sent = p->vu.vq[k].irq_suppressed = 0;
+			p->vu.irq_sent_total[k] = p->vu.irq_suppressed_total[k] = 0;
+		}
 		r = PCTL_OK;
 	} else if (!strcmp(argv[0], "fault")) {
 		r = ctl_fault(p, argc - 1, argv + 1, out);

@@ -312,6 +312,8 @@ struct vu_ops {
  * @msgs: messages handled
  * @last_features: features of the last SET_FEATURES (kept after disconnect)
  * @last_protocol_features: same for SET_PROTOCOL_FEATURES
+ * @irq_sent_total: interrupts signalled per queue by rings since reset
+ * @irq_suppressed_total: interrupts suppressed, same
  */
 struct vu {
 	int fd;
@@ -326,6 +328,8 @@ struct vu {
 	uint64_t msgs;
 	uint64_t last_features;
 	uint64_t last_protocol_features;
+	uint64_t irq_sent_total[PLAT_NUM_QUEUES];
+	uint64_t irq_suppressed_total[PLAT_NUM_QUEUES];
 };
 
 void vu_init(struct vu *vu, const struct vu_ops *ops, void *opaque);

@@ -126,6 +126,8 @@ static void device_reset(struct vu *vu)
 		close_fd(&q->kick_fd);
 		close_fd(&q->call_fd);
 		close_fd(&q->err_fd);
+		vu->irq_sent_total[i] += q->irq_sent;
+		vu->irq_suppressed_total[i] += q->irq_suppressed;
 		vq_init(q);
 	}
 	vmem_unmap(&vu->mem);
