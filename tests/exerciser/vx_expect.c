@@ -53,9 +53,9 @@ const struct vx_expect vx_exp = {
 
 	.npower = 3,
 	.power = {
-		{ .name = "pd_gpu" },
-		{ .name = "pd_vpu" },
-		{ .name = "pd_usb" },
+		{ .name = "pd_gpu", .on = false },
+		{ .name = "pd_vpu", .on = false },
+		{ .name = "pd_usb", .on = true },
 	},
 
 	/* freq = level * (sustained kHz * 1000 / sustained level) = level MHz */

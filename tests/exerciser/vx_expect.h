@@ -36,9 +36,11 @@ struct vx_exp_clock {
 /**
  * struct vx_exp_power - one power domain
  * @name: name reported by the platform
+ * @on: initial state is on
  */
 struct vx_exp_power {
 	const char *name;
+	bool on;
 };
 
 /**

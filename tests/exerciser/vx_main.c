@@ -11,7 +11,8 @@
  *            "# <comment>", and a closing "# done: N ok, N not ok, N skip"
  *   info     which protocols are bound, base identity, transport atomicity
  *   expect   the expected default resource set, one resource a line
- *            ("clock ID NAME RATE", "power ID NAME", "perf ID NAME LEVEL",
+ *            ("clock ID NAME RATE", "power ID NAME on|off",
+ *            "perf ID NAME LEVEL",
  *            "sensor ID NAME", "reset ID NAME", "voltage ID NAME UV",
  *            "powercap ID NAME CAP", "vendor NAME", "sub_vendor NAME"), so
  *            guest scripts check sysfs/debugfs against the same table
@@ -354,7 +355,8 @@ static ssize_t vx_expect_read(struct file *file, char __user *ubuf,
 		n += scnprintf(t + n, sz - n, "clock %u %s %llu\n", i,
 			       e->clocks[i].name, e->clocks[i].rate);
 	for (i = 0; i < e->npower; i++)
-		n += scnprintf(t + n, sz - n, "power %u %s\n", i, e->power[i].name);
+		n += scnprintf(t + n, sz - n, "power %u %s %s\n", i,
+			       e->power[i].name, e->power[i].on ? "on" : "off");
 	for (i = 0; i < e->nperf; i++)
 		n += scnprintf(t + n, sz - n, "perf %u %s %u\n", i,
 			       e->perf[i].name, e->perf[i].level);
