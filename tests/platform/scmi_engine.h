@@ -68,7 +68,9 @@ enum scmi_p2a_kind {
  * copy it into @buf.  Returns its length, or 0 when none is due.  The daemon
  * calls this only when it has an eventq buffer: delayed responses wait in
  * the engine until then, never dropped.  Notifications are held in a
- * bounded queue (oldest dropped and counted when full).
+ * bounded queue (oldest dropped and counted when full).  A message longer
+ * than @cap is not taken: it stays at the head and 0 is returned, so pass
+ * a buffer of SCMI_ENGINE_MAX_SDU (no P2A message is longer than 64 bytes).
  */
 size_t scmi_engine_pop_p2a(struct scmi_engine *e, uint64_t now_ns, void *buf,
 			   size_t cap, enum scmi_p2a_kind *kind);
