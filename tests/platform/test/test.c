@@ -7,10 +7,15 @@
  * Output: "ok N - name" / "not ok N - name: reason", then "N passed, N failed".
  */
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../platform.h"
@@ -1335,6 +1340,233 @@ static bool t_fuzz_bounds(void)
 	return true;
 }
 
+/* ------------------------------------------------ the daemon binary itself */
+
+#define BIN "./scmi-platform"
+static char tdir[64];
+
+static pid_t spawn(char *const argv[], bool quiet)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int nul = open("/dev/null", O_RDWR);
+
+		dup2(nul, 0);
+		if (quiet) {
+			dup2(nul, 1);
+			dup2(nul, 2);
+		}
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+static int wait_exit(pid_t pid, int timeout_ms)
+{
+	int st, i;
+
+	for (i = 0; i < timeout_ms / 10; i++) {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		usleep(10000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	return -1;
+}
+
+static int run_bin(char *const argv[])
+{
+	return wait_exit(spawn(argv, true), 5000);
+}
+
+static bool wait_path(const char *path)
+{
+	struct stat sb;
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		if (!stat(path, &sb))
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+static int connect_path(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* One control command over the socket; the reply (through OK/ERR) in why. */
+static bool ctl_sock(const char *path, const char *cmd, bool *ok)
+{
+	int fd = connect_path(path);
+	size_t len = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	if (write(fd, cmd, strlen(cmd)) < 0 || write(fd, "\n", 1) < 0) {
+		close(fd);
+		return false;
+	}
+	why[0] = '\0';
+	while (len < sizeof(why) - 1) {
+		struct pollfd pf = { fd, POLLIN, 0 };
+		char *last;
+
+		if (poll(&pf, 1, 5000) <= 0)
+			break;
+		n = read(fd, why + len, sizeof(why) - 1 - len);
+		if (n <= 0)
+			break;
+		len += n;
+		why[len] = '\0';
+		last = len >= 2 ? memrchr(why, '\n', len - 1) : NULL;
+		last = last ? last + 1 : why;
+		if (why[len - 1] == '\n' && (!strncmp(last, "OK\n", 3) || !strncmp(last, "ERR", 3))) {
+			*ok = !strncmp(last, "OK\n", 3);
+			close(fd);
+			return true;
+		}
+	}
+	close(fd);
+	return false;
+}
+
+static bool get_features(int fd)
+{
+	struct vu_hdr h = { VHOST_USER_GET_FEATURES, VHOST_USER_VERSION, 0 };
+	struct pollfd pf = { fd, POLLIN, 0 };
+	uint64_t v = 0;
+
+	if (write(fd, &h, sizeof(h)) != sizeof(h) || poll(&pf, 1, 5000) != 1)
+		return false;
+	return read(fd, &h, sizeof(h)) == sizeof(h) && h.size == 8 &&
+	       read(fd, &v, 8) == 8 && v == PLAT_FEATURES;
+}
+
+static bool t_no_tmpdir(void)
+{
+	snprintf(why, sizeof(why), "mkdtemp failed");
+	return false;
+}
+
+static bool t_cli_options(void)
+{
+	char *bad[] = { BIN, "--socket", "/tmp/x", "--frobnicate", NULL };
+	char *none[] = { BIN, NULL };
+	char *both[] = { BIN, "--socket", "/tmp/x", "--connect", "/tmp/y", NULL };
+	char *extra[] = { BIN, "--socket", "/tmp/x", "stray", NULL };
+	char *help[] = { BIN, "--help", NULL };
+	char *ctl_nosock[] = { BIN, "ctl", "/nonexistent/ctl.sock", "stats", NULL };
+
+	CHECK(run_bin(bad) == 2);
+	CHECK(run_bin(none) == 2);
+	CHECK(run_bin(both) == 2);
+	CHECK(run_bin(extra) == 2);
+	CHECK(run_bin(help) == 0);
+	CHECK(run_bin(ctl_nosock) == 2);
+	return true;
+}
+
+static bool t_cli_listen_reconnect(void)
+{
+	char vs[96], cs[96], pf[96];
+	char *argv[] = { BIN, "--socket", vs, "--control", cs, "--pidfile", pf, "-q", NULL };
+	char *c_ok[] = { BIN, "ctl", cs, "fault", "drop", NULL };
+	char *c_err[] = { BIN, "ctl", cs, "fault", "bogus", NULL };
+	pid_t pid;
+	bool ok = false;
+	int fd;
+
+	snprintf(vs, sizeof(vs), "%s/vu.sock", tdir);
+	snprintf(cs, sizeof(cs), "%s/ctl.sock", tdir);
+	snprintf(pf, sizeof(pf), "%s/pid", tdir);
+	pid = spawn(argv, true);
+	CHECK(pid > 0 && wait_path(cs) && wait_path(pf));
+	fd = connect_path(vs);
+	CHECK(fd >= 0 && get_features(fd));
+	close(fd);				/* front end gone */
+	usleep(100000);
+	fd = connect_path(vs);			/* the daemon waits for the next one */
+	CHECK(fd >= 0 && get_features(fd));
+	close(fd);
+	CHECK(run_bin(c_ok) == 0 && run_bin(c_err) == 1);
+	CHECK(ctl_sock(cs, "stats", &ok) && ok && strstr(why, "connections 2\n"));
+	CHECK(ctl_sock(cs, "exit", &ok) && ok);
+	CHECK(wait_exit(pid, 5000) == 0);
+	CHECK(access(vs, F_OK) && access(cs, F_OK) && access(pf, F_OK));	/* cleaned up */
+	return true;
+}
+
+static bool t_cli_connect_mode(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char ls[96], cs[96];
+	char *argv[] = { BIN, "--connect", ls, "--control", cs, "-q", NULL };
+	struct pollfd p;
+	bool ok = false;
+	int l, fd, i;
+	pid_t pid;
+
+	snprintf(ls, sizeof(ls), "%s/fe.sock", tdir);
+	snprintf(cs, sizeof(cs), "%s/ctl2.sock", tdir);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", ls);
+	l = socket(AF_UNIX, SOCK_STREAM, 0);
+	unlink(ls);
+	CHECK(l >= 0 && bind(l, (struct sockaddr *)&sa, sizeof(sa)) == 0 && listen(l, 2) == 0);
+	pid = spawn(argv, true);
+	CHECK(pid > 0);
+	for (i = 0; i < 2; i++) {		/* first connection, then the reconnect */
+		p = (struct pollfd){ l, POLLIN, 0 };
+		CHECK(poll(&p, 1, 5000) == 1);
+		fd = accept(l, NULL, NULL);
+		CHECK(fd >= 0 && get_features(fd));
+		close(fd);
+	}
+	CHECK(wait_path(cs) && ctl_sock(cs, "restart", &ok) && ok);
+	p = (struct pollfd){ l, POLLIN, 0 };
+	CHECK(poll(&p, 1, 5000) == 1);		/* restart: a third connection */
+	fd = accept(l, NULL, NULL);
+	CHECK(fd >= 0 && get_features(fd));
+	CHECK(ctl_sock(cs, "stats", &ok) && ok && strstr(why, "connections 3\n"));
+	kill(pid, SIGTERM);
+	CHECK(wait_exit(pid, 5000) == 0);
+	close(fd);
+	close(l);
+	unlink(ls);
+	return true;
+}
+
+static bool t_cli_once(void)
+{
+	char vs[96];
+	char *argv[] = { BIN, "--socket", vs, "--once", "-q", NULL };
+	pid_t pid;
+	int fd;
+
+	snprintf(vs, sizeof(vs), "%s/once.sock", tdir);
+	pid = spawn(argv, true);
+	CHECK(pid > 0 && wait_path(vs));
+	fd = connect_path(vs);
+	CHECK(fd >= 0 && get_features(fd));
+	close(fd);
+	CHECK(wait_exit(pid, 5000) == 0);
+	return true;
+}
+
 int main(void)
 {
 	plat_verbose = getenv("PLATFORM_TEST_LOG") ? 3 : -1;
@@ -1396,6 +1628,16 @@ int main(void)
 	run("fault: proto/msg filter, count, always", t_fault_filter_and_count);
 	run("fuzz: deterministic from the seed", t_fuzz_deterministic);
 	run("fuzz: lengths stay within the buffer", t_fuzz_bounds);
+	snprintf(tdir, sizeof(tdir), "/tmp/platform-test.XXXXXX");
+	if (mkdtemp(tdir)) {
+		run("cli: bad options exit 2, --help 0, ctl without socket 2", t_cli_options);
+		run("cli: listening daemon serves the next connection; ctl; exit", t_cli_listen_reconnect);
+		run("cli: --connect reconnects, restart drops the connection", t_cli_connect_mode);
+		run("cli: --once exits after the first connection", t_cli_once);
+		rmdir(tdir);
+	} else {
+		run("cli: temporary directory", t_no_tmpdir);
+	}
 
 	if (P.engine) {
 		dev_unshare();
