@@ -7,13 +7,15 @@
 #
 #   suite_guest KERNEL...
 #
-# Per kernel two boots:
+# Per kernel three boots:
 #   main  vhost-user-scmi-pci, --smp 4: autoload from the modalias, core
 #         enumeration, clk/genpd consumers, every exerciser check (all
 #         protocols, delayed responses, notifications, atomic, concurrent
 #         callers on all CPUs), freeze/restore with pm_test, rmmod/modprobe
 #         and VSCMI_GUEST_RELOADS (20) reloads with a memory-growth check,
 #         atomic/polling module parameters if the module has them
+#   baseline  the same reload loop with the upstream transport built out
+#         of tree: the noise floor for the slab-growth comparison
 #   mmio  vhost-user-scmi on virtio-mmio, --smp 2: the core checks
 # Results: guest/<kernel>/<check> and guest/<kernel>/mmio/<check>.
 # Guest-side script: tests/exerciser/guest-test.sh; host helper during the
@@ -73,6 +75,48 @@ _guest_delta() {
 	fi
 }
 
+# _guest_memstat DIR KEY: a value from the guest's "memstat" note.
+_guest_memstat() {
+	tr -d '\r' <"$1/console.log" 2>/dev/null | grep -a 'VSCMI-NOTE memstat ' | tail -n 1 |
+		grep -o "$2=-\?[0-9]*" | cut -d= -f2
+}
+
+# _guest_baseline KERNEL BUILDDIR EXERCISER RELOADS TIMEOUT: run the reload
+# loop with the kernel's own transport and compare the slab growth of our
+# module with it: the SCMI core keeps some memory per instance whatever the
+# transport, so that is the noise floor.  Ours may exceed it by half of it
+# or 256 KiB, whichever is more.
+_guest_baseline() {
+	local k=$1 bdir=$2 ex=$3 reloads=$4 to=$5 up script main=$RESULTS/$1/guest-main
+	local ours base allow name=guest/$k/reload/slab_vs_upstream
+	if ! up=$(upstream_transport "$k" 2>"$bdir/upstream.err"); then
+		t_fail "$name" "upstream transport build failed: $(tail -n 1 "$bdir/upstream.err")"
+		return
+	fi
+	script=$bdir/baseline.sh
+	{
+		echo "VX_MODE=baseline VX_RELOADS=$reloads"
+		cat "$TESTS/exerciser/guest-test.sh"
+	} >"$script"
+	GUEST_SCMI_PROTOCOLS=$GUEST_SUITE_PROTOCOLS guest_boot --kernel "$k" --name guest-baseline \
+		--script "$script" --modules "$up $ex" --smp 4 --mem 1024 --timeout "$to" --no-autoload
+	t_note "guest/$k: baseline boot ${GUEST_STATUS} ($GUEST_DIR)"
+	guest_results "guest/$k/baseline"
+	ours=$(_guest_memstat "$main" slabinfo_b)
+	base=$(_guest_memstat "$GUEST_DIR" slabinfo_b)
+	if [ -z "$ours" ] || [ -z "$base" ]; then
+		t_fail "$name" "no memstat from the ${ours:+baseline}${ours:-main} boot"
+		return
+	fi
+	allow=$(( base > 0 ? base + (base / 2 > 262144 ? base / 2 : 262144) : 262144 ))
+	t_note "guest/$k: slab growth over $reloads reloads: virtio_scmi $ours B, upstream $base B (allowed $allow B)"
+	if [ "$ours" -le "$allow" ]; then
+		t_pass "$name"
+	else
+		t_fail "$name" "slab grew $ours B over $reloads reloads, upstream transport $base B (allowed $allow B)"
+	fi
+}
+
 _guest_kernel() {
 	local k=$1 bdir ko ex script wall
 	local reloads=${VSCMI_GUEST_RELOADS:-20} conc=${VSCMI_GUEST_CONC:-200}
@@ -117,6 +161,9 @@ _guest_kernel() {
 		delayed_sent delayed_responses_expected
 	_guest_delta "guest/$k/platform/notifications" "$GUEST_DIR" notify-begin notify-end \
 		notifications_sent notifications_expected
+
+	# baseline boot: the same reload loop with the upstream transport
+	_guest_baseline "$k" "$bdir" "$ex" "$reloads" "$to"
 
 	# mmio boot
 	script=$bdir/mmio.sh
