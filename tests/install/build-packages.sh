@@ -9,7 +9,9 @@
 #
 # The tracked and untracked-but-not-ignored files of the clone are copied to
 # $CACHE/package/work/virtio-scmi-<version>/ and built there, so the clone
-# never gets build products.  OUTDIR receives:
+# never gets build products.  The packages' own checks (the diag tool's
+# fake-root tests) are skipped here: the package suite runs them on the
+# packaged binary.  OUTDIR receives:
 #   virtio-scmi-dkms_<v>_all.deb, virtio-scmi-diag_<v>_<arch>.deb,
 #   virtio-scmi_<v>.dsc, virtio-scmi_<v>.tar.xz, *.buildinfo, *.changes,
 #   virtio-scmi-dkms-<v>-1.noarch.rpm, virtio-scmi-diag-<v>-1.<arch>.rpm,
@@ -45,7 +47,7 @@ pkg_build_deb() {
 	work=$CACHE/package/work/deb
 	pkg_tree "$work/virtio-scmi-$v"
 	rm -f "$work"/*.deb "$work"/*.dsc "$work"/*.tar.* "$work"/*.changes "$work"/*.buildinfo
-	if ! (cd "$work/virtio-scmi-$v" && dpkg-buildpackage -us -uc -j2) >"$out/deb-build.log" 2>&1; then
+	if ! (cd "$work/virtio-scmi-$v" && DEB_BUILD_OPTIONS="nocheck ${DEB_BUILD_OPTIONS:-}" dpkg-buildpackage -us -uc -j2) >"$out/deb-build.log" 2>&1; then
 		tail -n 15 "$out/deb-build.log" >&2
 		return 1
 	fi
@@ -61,7 +63,7 @@ pkg_build_rpm() {
 	pkg_tree "$work/tree/virtio-scmi-$v"
 	tar -C "$work/tree" -czf "$work/SOURCES/virtio-scmi-$v.tar.gz" "virtio-scmi-$v"
 	# --nodeps: the BuildRequires name Fedora packages; this host is Debian.
-	if ! rpmbuild -ba --nodeps --define "_topdir $work" \
+	if ! rpmbuild -ba --nodeps --nocheck --define "_topdir $work" \
 		"$work/tree/virtio-scmi-$v/rpm/virtio-scmi-dkms.spec" >"$out/rpm-build.log" 2>&1; then
 		tail -n 15 "$out/rpm-build.log" >&2
 		return 1

@@ -10,7 +10,8 @@
 #                                  /dev mounted; INST_UNAME, if set, is what
 #                                  uname -r says there (qemu-user)
 #   inst_umount DIR                undo inst_chroot's mounts (also on EXIT)
-#   inst_builder_tar               cached arm64 build root (base + build deps)
+#   inst_builder_tar               cached arm64 build root (mmdebstrap with
+#                                  the diag tool's build dependencies)
 #   inst_diag_deb OUTDIR           build virtio-scmi-diag_<v>_arm64.deb (cached
 #                                  by source hash), print its path
 #   inst_image DIR IMG             disk image of DIR with the boot-time check
@@ -77,23 +78,22 @@ inst_chroot() {
 }
 
 inst_builder_tar() {
-	local base tar dir
-	base=$(rootfs_tar) || return 1
-	tar=${base%.tar}-builder.tar
+	local tar uri key log
+	key=$(printf '%s\n' trixie arm64 build-essential debhelper dh-dkms libkmod-dev pkgconf | sha256sum | cut -c1-12)
+	tar=$CACHE/install/builder-trixie-arm64-$key.tar
 	[ -s "$tar" ] && { echo "$tar"; return 0; }
-	dir=$CACHE/install/work/builder-base
-	inst_unpack "$base" "$dir"
-	log "adding build dependencies to an arm64 build root (once)"
-	if ! inst_chroot "$dir" 'apt-get update -q && apt-get install -y -q --no-install-recommends build-essential debhelper dh-dkms libkmod-dev pkgconf' \
-		>"$CACHE/install/builder.log" 2>&1; then
-		inst_umount "$dir"
-		tail -n 5 "$CACHE/install/builder.log" >&2
+	mkdir -p "$CACHE/install"
+	uri=$(apt_mirror) || return 1
+	log=$CACHE/install/builder-$key.log
+	log "building the trixie arm64 build root (once; log $log)"
+	if ! mmdebstrap --arch=arm64 --variant=apt \
+		--include=build-essential,debhelper,dh-dkms,libkmod-dev,pkgconf \
+		trixie "$tar.tmp" "$uri" >"$log" 2>&1; then
+		rm -f "$tar.tmp"
+		tail -n 5 "$log" >&2
 		return 1
 	fi
-	inst_umount "$dir"
-	rm -f "$dir/etc/resolv.conf"
-	tar -C "$dir" --numeric-owner -cf "$tar.tmp" . && mv "$tar.tmp" "$tar"
-	rm -rf "$dir"
+	mv "$tar.tmp" "$tar"
 	echo "$tar"
 }
 
@@ -173,7 +173,7 @@ inst_boot() {
 	# shellcheck disable=SC2086
 	timeout -k 5 "$timeout" $QEMU $args -display none -serial "file:$out/console.log" \
 		-kernel "$out/vmlinuz" -initrd "$out/initrd.img" -dtb "$out/virt-scmi.dtb" \
-		-append "root=/dev/vda rw console=ttyAMA0 panic=-1 systemd.show_status=0" \
+		-append "root=/dev/vda rw console=ttyAMA0 panic=-1 quiet systemd.show_status=0" \
 		-drive "file=$img,format=raw,if=none,id=hd0,cache=unsafe" -device virtio-blk-pci,drive=hd0 \
 		-chardev "socket,id=vscmi,path=$PLATFORM_SOCK" -device vhost-user-scmi-pci,chardev=vscmi,id=scmi,bus=rp0 \
 		>"$out/qemu.log" 2>&1 &
