@@ -647,6 +647,16 @@ static int count_fds(void)
 	return n;
 }
 
+static int eventfd_like(void)
+{
+	int p[2];
+
+	if (pipe(p) < 0)
+		return -1;
+	close(p[0]);
+	return p[1];
+}
+
 static int make_memfd(size_t size)
 {
 	int fd = memfd_create("guest", 0);
@@ -828,6 +838,93 @@ static bool t_vu_renegotiation_resets(void)
 	CHECK(stub_resets(P.engine) >= r0 + 2);
 	CHECK(vu_xfer(VHOST_USER_RESET_DEVICE, 0, NULL, 0, NULL, 0) == 0);
 	CHECK(stub_resets(P.engine) >= r0 + 3);
+	return true;
+}
+
+/* Random descriptor tables: never a crash, every segment inside memory. */
+static bool t_vq_random_tables(void)
+{
+	uint64_t rng = 42, it;
+	unsigned int i, good = 0, badc = 0;
+
+	fake_mem();
+	fake_queue(&Q, 0, true, true);
+	for (it = 0; it < 20000; it++) {
+		struct vring_desc *t = Q.desc;
+		const char *w;
+		bool hv;
+		int r;
+
+		for (i = 0; i < QNUM; i++) {
+			uint64_t x = faults_rand(&rng), y = faults_rand(&rng);
+
+			t[i].addr = (x & 1) ? GPA_BASE + (y % (MEM_SIZE + 64)) : y;
+			if (x & 2)
+				t[i].addr = GPA_BASE + 0x40000 + (y % 64) * 16;	/* plausible tables */
+			t[i].len = (x >> 8) & 4 ? (uint32_t)(y >> 32) : (x >> 16) % 300;
+			t[i].flags = (x >> 24) & 7;
+			t[i].next = (x >> 32) % (QNUM + 2);
+		}
+		for (i = 0; i < 64; i++)
+			((uint64_t *)host(GPA_BASE + 0x40000))[i] = faults_rand(&rng);
+		make_avail(&Q, faults_rand(&rng) % (QNUM + 1));
+		r = vq_pop(&Q, &vm, &C, &hv, &w);
+		CHECK(r == VQ_CHAIN || r == VQ_BAD);
+		if (r == VQ_CHAIN) {
+			good++;
+			for (i = 0; i < C.n_out; i++)
+				CHECK(C.out[i].base >= mem &&
+				      C.out[i].base + C.out[i].len <= mem + MEM_SIZE);
+			for (i = 0; i < C.n_in; i++)
+				CHECK(C.in[i].base >= mem &&
+				      C.in[i].base + C.in[i].len <= mem + MEM_SIZE);
+			vq_scatter(&C, mem, C.in_len < 4096 ? C.in_len : 4096);
+		} else {
+			badc++;
+		}
+		if (hv)
+			vq_push(&Q, C.head, 0);
+	}
+	CHECK(good > 100 && badc > 100);
+	return true;
+}
+
+/* Random vhost-user messages: never a crash, fds never leak. */
+static bool t_vu_random_messages(void)
+{
+	uint64_t rng = 7;
+	uint8_t payload[256], drain[4096];
+	int before, it, efd;
+
+	CHECK(vu_setup());
+	before = count_fds();
+	for (it = 0; it < 3000; it++) {
+		uint64_t x = faults_rand(&rng);
+		uint32_t req = x % 45, size = (x >> 8) % 80, flags = (x >> 16) & 0xc;
+		unsigned int i;
+
+		for (i = 0; i < sizeof(payload); i += 8) {
+			uint64_t v = faults_rand(&rng);
+
+			if ((v & 3) == 0)
+				v &= 0x1ff;		/* small values: plausible indices */
+			memcpy(payload + i, &v, 8);
+		}
+		efd = (x >> 24) & 1 ? eventfd_like() : -1;
+		if (vu_xfer(req, flags, payload, size, efd >= 0 ? &efd : NULL, efd >= 0) < 0) {
+			if (efd >= 0)
+				close(efd);
+			CHECK(vu_setup());
+			before = count_fds();
+			continue;
+		}
+		if (efd >= 0)
+			close(efd);
+		while (recv(peer, drain, sizeof(drain), MSG_DONTWAIT) > 0)
+			;
+	}
+	vu_disconnect(&P.vu);
+	CHECK(count_fds() <= before);
 	return true;
 }
 
@@ -1594,6 +1691,7 @@ int main(void)
 	run("vq: call fd signalled only when wanted", t_vq_call_fd);
 	run("vq: kick suppression (avail_event / NO_NOTIFY)", t_vq_kick_suppression);
 	run("vmem: bounds and ring mapping", t_vmem_bounds);
+	run("vq: 20000 random descriptor tables", t_vq_random_tables);
 	run("vu: GET_FEATURES / GET_PROTOCOL_FEATURES / GET_QUEUE_NUM", t_vu_get_features);
 	run("vu: SET_FEATURES accepts, tolerates, rejects", t_vu_set_features);
 	run("vu: SET_MEM_TABLE maps fds with offset", t_vu_mem_table);
@@ -1603,6 +1701,7 @@ int main(void)
 	run("vu: bad version, oversized payload, EOF", t_vu_bad_messages);
 	run("vu: short payload refused", t_vu_short_payload);
 	run("vu: SET_OWNER / RESET_DEVICE reset the engine", t_vu_renegotiation_resets);
+	run("vu: 3000 random messages", t_vu_random_messages);
 	run("dev: command answered, used length = bytes written", t_dev_answer);
 	run("dev: malformed chain returned with length 0", t_dev_bad_chain_answered_empty);
 	run("dev: response buffer below 8 bytes", t_dev_small_response_buffer);
