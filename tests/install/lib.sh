@@ -5,7 +5,8 @@
 # through qemu-user, the arm64 build of virtio-scmi-diag, and booting the
 # installed root filesystem from a disk image with systemd as init.
 #
-#   inst_unpack TAR DIR            fresh copy of a cached root filesystem
+#   inst_unpack SRC DIR            fresh copy of a cached root filesystem
+#                                  (a directory or a tarball)
 #   inst_chroot DIR CMD            run CMD (bash -c) in DIR with /proc, /sys,
 #                                  /dev mounted; INST_UNAME, if set, is what
 #                                  uname -r says there (qemu-user)
@@ -29,11 +30,15 @@ here_il=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 INST_MOUNTS=()
 
 inst_unpack() {
-	local tar=$1 dir=$2
+	local src=$1 dir=$2
 	inst_umount "$dir"
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	tar -C "$dir" --numeric-owner -xpf "$tar"
+	if [ -d "$src" ]; then
+		cp -a "$src/." "$dir/"
+	else
+		tar -C "$dir" --numeric-owner -xpf "$src"
+	fi
 }
 
 inst_mount() {
@@ -80,8 +85,8 @@ inst_chroot() {
 inst_builder_tar() {
 	local tar uri key log
 	key=$(printf '%s\n' trixie arm64 build-essential debhelper dh-dkms libkmod-dev pkgconf | sha256sum | cut -c1-12)
-	tar=$CACHE/install/builder-trixie-arm64-$key.tar
-	[ -s "$tar" ] && { echo "$tar"; return 0; }
+	tar=$CACHE/install/builder-trixie-arm64-$key
+	[ -d "$tar/etc" ] && { echo "$tar"; return 0; }
 	mkdir -p "$CACHE/install"
 	uri=$(apt_mirror) || return 1
 	log=$CACHE/install/builder-$key.log
@@ -89,7 +94,7 @@ inst_builder_tar() {
 	if ! mmdebstrap --arch=arm64 --variant=apt \
 		--include=build-essential,debhelper,dh-dkms,libkmod-dev,pkgconf \
 		trixie "$tar.tmp" "$uri" >"$log" 2>&1; then
-		rm -f "$tar.tmp"
+		rm -rf "$tar.tmp"
 		tail -n 5 "$log" >&2
 		return 1
 	fi

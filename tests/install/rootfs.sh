@@ -7,8 +7,9 @@
 # made with mmdebstrap through qemu-user (binfmt_misc).  Nothing from this
 # project is in it.
 #
-#   tests/install/rootfs.sh            print the path of the cached tarball,
-#                                      building it first if needed
+#   tests/install/rootfs.sh            print the path of the cached root
+#                                      filesystem (a directory), building it
+#                                      first if needed
 #
 # The mirror is the host's own (tests/lib/apt.sh), never written down here.
 
@@ -25,8 +26,8 @@ rootfs_tar() {
 	local key dir tar uri log
 	key=$(printf '%s\n' trixie arm64 apt "${ROOTFS_PKGS[@]}" | sha256sum | cut -c1-12)
 	dir=$CACHE/install
-	tar=$dir/rootfs-trixie-arm64-$key.tar
-	if [ -s "$tar" ]; then
+	tar=$dir/rootfs-trixie-arm64-$key
+	if [ -d "$tar/etc" ]; then
 		echo "$tar"
 		return 0
 	fi
@@ -41,9 +42,9 @@ rootfs_tar() {
 	if ! mmdebstrap --arch=arm64 --variant=apt --include="$inc" \
 		--customize-hook='echo vscmi-guest >"$1/etc/hostname"' \
 		--customize-hook='rm -f "$1"/var/cache/apt/archives/*.deb' \
-		trixie "$tar.tmp" "$uri" >"$log" 2>&1; then
+		trixie "$tar.tmp" "$uri" >"$log" 2>&1; then	# .tmp: a directory
 		tail -n 20 "$log" >&2
-		rm -f "$tar.tmp"
+		rm -rf "$tar.tmp"
 		die "mmdebstrap failed (log $log)"
 	fi
 	mv "$tar.tmp" "$tar"
