@@ -324,7 +324,7 @@ static void handle(uint64_t tagidx)
 		break;
 	case T_CONN:
 		if (vu_service(&d.plat.vu) < 0)
-			end_conn("peer closed or protocol error");
+			end_conn("end of connection (see above)");
 		else
 			sync_kicks();
 		break;

@@ -667,6 +667,8 @@ int vu_service(struct vu *vu)
 	int r;
 
 	r = vu_recv(vu->fd, &msg);
+	if (r == 0)
+		LOG_INFO("vhost-user: front end closed the connection");
 	if (r <= 0)
 		return -1;
 	return vu_handle(vu, &msg);
