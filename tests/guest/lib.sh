@@ -13,6 +13,7 @@
 #   check NAME CMD...          ok if CMD succeeds, else fail with its output
 #   expect_eq NAME GOT WANT    ok if the two strings are equal
 #   wait_for PATH SECONDS      wait (0.1 s steps) until PATH exists
+#   uptime_s                   seconds since boot, for your own deadlines
 #   note TEXT...               a diagnostic line (VSCMI-NOTE), not a result
 
 result_ok() {
@@ -45,14 +46,19 @@ expect_eq() {
 }
 
 wait_for() {
-	_i=0
-	_max=$(($2 * 10))
+	_end=$(($(uptime_s) + $2))
 	while [ ! -e "$1" ]; do
-		[ "$_i" -ge "$_max" ] && return 1
+		[ "$(uptime_s)" -ge "$_end" ] && return 1
 		sleep 0.1
-		_i=$((_i + 1))
 	done
 	return 0
+}
+
+# uptime_s: whole seconds since boot (deadlines that hold under a slow,
+# emulated CPU, unlike counting loop iterations)
+uptime_s() {
+	read -r _up _rest </proc/uptime
+	echo "${_up%%.*}"
 }
 
 note() {

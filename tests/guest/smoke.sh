@@ -18,11 +18,10 @@ else
 fi
 grep -q "^$MODULE " /proc/modules && note "$(grep "^$MODULE " /proc/modules)"
 
-i=0
+end=$(($(uptime_s) + 30))
 while ! dmesg | grep -q "SCMI Protocol v"; do
-	[ $i -ge 300 ] && break
-	sleep 0.1
-	i=$((i + 1))
+	[ "$(uptime_s)" -ge $end ] && break
+	sleep 0.2
 done
 line=$(dmesg | grep "SCMI Protocol v" | head -n 1)
 note "scmi-ready: $line"
@@ -47,11 +46,10 @@ fi
 if [ "$CHECK_CLK" = 1 ]; then
 	s=/sys/kernel/debug/clk/clk_summary
 	first=${CLOCKS%%:*}
-	i=0
+	end=$(($(uptime_s) + 10))
 	while ! grep -q "^ *$first " $s 2>/dev/null; do
-		[ $i -ge 100 ] && break
-		sleep 0.1
-		i=$((i + 1))
+		[ "$(uptime_s)" -ge $end ] && break
+		sleep 0.2
 	done
 	for c in $CLOCKS; do
 		name=${c%%:*}

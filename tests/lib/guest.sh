@@ -357,16 +357,20 @@ guest_boot() {
 		if [ "$transport" = pci ]; then
 			dev+=(-device "vhost-user-scmi-pci,chardev=vscmi,id=scmi,bus=rp0")
 		else
+			# The virt board's virtio-mmio slots are legacy (0.9.5)
+			# unless told otherwise; SCMI needs VERSION_1.
+			dev+=(-global virtio-mmio.force-legacy=false)
 			dev+=(-device "vhost-user-scmi,chardev=vscmi,id=scmi")
 		fi
 	fi
 	t0=$(date +%s.%N)
 	# shellcheck disable=SC2086
-	timeout -k 5 "$timeout" $QEMU $args -display none \
+	# In a subshell, so bash reports no "Killed" job when QEMU is SIGKILLed.
+	( timeout -k 5 "$timeout" $QEMU $args -display none \
 		-serial "file:$GUEST_CONSOLE" -monitor "unix:$QEMU_MONITOR,server=on,wait=off" \
 		-pidfile "$QEMU_PIDFILE" $noreboot \
 		-kernel "$(kernel_image "$kname")" -initrd "$dir/initrd.gz" -dtb "$dir/virt-scmi.dtb" \
-		-append "$cmdline" "${dev[@]}" $qemu_extra >"$dir/qemu.log" 2>&1 3>&- &
+		-append "$cmdline" "${dev[@]}" $qemu_extra >"$dir/qemu.log" 2>&1 ) &
 	qpid=$!
 	if [ -n "$during" ]; then
 		(
