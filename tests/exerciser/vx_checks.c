@@ -1262,6 +1262,86 @@ out_leak:
 	return;
 }
 
+/*
+ * A periodic or platform-timed event: register, expect at least one report
+ * within @wait_ms with the right source and a value in [@min, @max],
+ * unregister, and (if @quiet_ms) expect silence for @quiet_ms.  Adds the
+ * number received to vx_notify_periodic.
+ */
+static unsigned int vx_notify_periodic;
+
+static void vx_notify_timed(const char *name, u8 proto, u8 evt, u32 src,
+			    s64 min, s64 max, unsigned int wait_ms,
+			    unsigned int quiet_ms, int (*arm)(u32 src))
+{
+	const struct scmi_notify_ops *no = vx.handle->notify_ops;
+	struct vx_notif *n;
+	int ret, c;
+
+	n = kzalloc(sizeof(*n), GFP_KERNEL);
+	if (!n) {
+		vx_fail(name, "no memory");
+		return;
+	}
+	n->nb.notifier_call = vx_notif_cb;
+	init_waitqueue_head(&n->wq);
+	n->proto = proto;
+	n->evt = evt;
+	n->src = src;
+
+	ret = no->event_notifier_register(vx.handle, proto, evt, &n->src, &n->nb);
+	if (!VX_RET(vx_n("%s/register", name), ret))
+		goto out;
+	if (arm) {
+		ret = arm(src);
+		if (ret)
+			vx_fail(vx_n("%s/arm", name), "returned %d", ret);
+	}
+	if (!wait_event_timeout(n->wq, atomic_read(&n->count) > 0,
+				msecs_to_jiffies(wait_ms))) {
+		vx_fail(vx_n("%s/receive", name), "nothing within %u ms", wait_ms);
+	} else {
+		smp_rmb();
+		if (n->id != src)
+			vx_fail(vx_n("%s/receive", name), "source %u, want %u",
+				n->id, src);
+		else if ((s64)n->value < min || (s64)n->value > max)
+			vx_fail(vx_n("%s/receive", name),
+				"value %lld outside [%lld, %lld]", (s64)n->value,
+				min, max);
+		else
+			vx_pass(vx_n("%s/receive", name));
+	}
+	ret = no->event_notifier_unregister(vx.handle, proto, evt, &n->src,
+					    &n->nb);
+	c = atomic_read(&n->count);
+	vx_notify_periodic += c;
+	if (!VX_RET(vx_n("%s/unregister", name), ret))
+		return;	/* still registered: never free it */
+	if (quiet_ms) {
+		msleep(quiet_ms);
+		if (atomic_read(&n->count) != c)
+			vx_fail(vx_n("%s/silent_after_unregister", name),
+				"%d reports after unregistering",
+				atomic_read(&n->count) - c);
+		else
+			vx_pass(vx_n("%s/silent_after_unregister", name));
+	}
+	vx_line("# %s: %d reports", name, c);
+out:
+	kfree(n);
+}
+
+/* Trip point 0 of a sensor at the middle of its range, both directions. */
+static int vx_arm_trip(u32 src)
+{
+	struct vx_proto *p = vx_get(SCMI_PROTOCOL_SENSOR);
+	const struct scmi_sensor_proto_ops *ops = p->ops;
+	const struct vx_exp_sensor *e = &vx_exp.sensors[src];
+
+	return ops->trip_point_config(p->ph, src, 0, (e->min + e->max) / 2);
+}
+
 static int vx_trig_clock(void *arg, bool second)
 {
 	struct vx_proto *p = vx_get(SCMI_PROTOCOL_CLOCK);
@@ -1304,6 +1384,7 @@ static int vx_trig_power(void *arg, bool second)
 void vx_check_notify(void)
 {
 	struct vx_proto *p;
+	unsigned int i;
 	u32 was;
 
 	if (!vx.handle->notify_ops) {
@@ -1350,8 +1431,38 @@ void vx_check_notify(void)
 				       was == VX_PWR_ON ? VX_PWR_OFF : VX_PWR_ON);
 		}
 	}
-	/* The guest suite compares this with the platform's counter. */
-	vx_line("# notify: notifications_expected=%u", vx_notify_expected);
+	/*
+	 * Sensors: continuous updates (every update interval, 1 s by
+	 * default) of a sensor, and a trip point crossed by the platform's
+	 * simulated signal (a triangle: it crosses the middle twice a period).
+	 */
+	vx_notify_periodic = 0;
+	p = vx_get(SCMI_PROTOCOL_SENSOR);
+	for (i = 0; p && i < vx_exp.nsensors; i++)
+		if (vx_exp.sensors[i].update && vx_exp.sensors[i].varies)
+			break;
+	if (!p || i == vx_exp.nsensors)
+		vx_skip("notify/sensor_update", "no sensor with update notifications");
+	else
+		vx_notify_timed("notify/sensor_update", SCMI_PROTOCOL_SENSOR,
+				SCMI_EVENT_SENSOR_UPDATE, i, vx_exp.sensors[i].min,
+				vx_exp.sensors[i].max, 3000, 1500, NULL);
+	for (i = 0; p && i < vx_exp.nsensors; i++)
+		if (vx_exp.sensors[i].ntrips && vx_exp.sensors[i].varies &&
+		    vx_exp.sensors[i].period_ms <= 10000)
+			break;
+	if (!p || i == vx_exp.nsensors)
+		vx_skip("notify/sensor_trip", "no sensor with trip points and a fast signal");
+	else
+		/* trip_point_desc: trip id 0 in the low bits, direction bit 16 */
+		vx_notify_timed("notify/sensor_trip", SCMI_PROTOCOL_SENSOR,
+				SCMI_EVENT_SENSOR_TRIP_POINT_EVENT, i, 0, 0x10000,
+				vx_exp.sensors[i].period_ms * 6 / 10, 0,
+				vx_arm_trip);
+
+	/* The guest suite compares these with the platform's counter. */
+	vx_line("# notify: notifications_expected=%u notifications_periodic=%u",
+		vx_notify_expected, vx_notify_periodic);
 }
 
 /* ------------------------------------------------------------------ */

@@ -72,6 +72,7 @@ struct vx_exp_perf {
  * @min: lowest plausible reading
  * @max: highest plausible reading
  * @varies: consecutive readings differ (the platform simulates a signal)
+ * @period_ms: period of the simulated signal
  */
 struct vx_exp_sensor {
 	const char *name;
@@ -83,6 +84,7 @@ struct vx_exp_sensor {
 	s64 min;
 	s64 max;
 	bool varies;
+	unsigned int period_ms;
 };
 
 /**
