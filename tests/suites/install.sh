@@ -7,14 +7,14 @@
 #
 #  1. build: the .deb packages (virtio-scmi-dkms all, virtio-scmi-diag for
 #     arm64, built in an arm64 build root through qemu-user)
-#  2. skip case: a copy of the root filesystem with Debian 12's 6.1 headers
+#  4. skip case: a copy of the root filesystem with Debian 12's 6.1 headers
 #     installed beside trixie's kernel, running "6.1" (qemu-user's uname):
 #     the README's apt install succeeds, dkms skips 6.1 with exit 77 and its
 #     BUILD_EXCLUSIVE message, and still builds for the trixie kernel
-#  3. install: a fresh copy; the README's apt install commands; dkms must
+#  2. install: a fresh copy; the README's apt install commands; dkms must
 #     build and install virtio_scmi for the installed kernel with the
 #     distribution's compiler
-#  4. boot: a disk image of that root filesystem, systemd as init, the test
+#  3. boot: a disk image of that root filesystem, systemd as init, the test
 #     SCMI platform; in the guest (tests/install/guest-check.sh) udev loads
 #     virtio_scmi, SCMI clocks and power domains are live, virtio-scmi-diag
 #     says healthy; then the README's apt remove, reboot, and nothing is left
@@ -40,6 +40,50 @@ inst_assume_yes() {
 inst_readme_cmds() {
 	sed -n '/<!-- install:begin -->/,/<!-- install:end -->/p' "$TOP/README.md" |
 		grep -E "^sudo apt $1 " | sed 's/^sudo //'
+}
+
+# The skip case: Debian 12's 6.1 headers beside trixie's kernel, "6.1" running.
+inst_skip_case() {
+	local base=$1 out=$2 v=$3 deb=$4 diag=$5 install_cmds=$6 work r rc
+	work=$CACHE/install/work/skip
+	inst_unpack "$base" "$work"
+	inst_assume_yes "$work"
+	local h61 hdeps=() p
+	h61=$(vapt_cache show "linux-headers-arm64=$(vapt_newest linux-headers-arm64 bookworm)" 2>/dev/null |
+		sed -n 's/^Depends: \(linux-headers-[^ ]*\) .*/\1/p' | head -n 1)
+	r=${h61#linux-headers-}
+	mkdir -p "$work/root/pkgs"
+	for p in "$h61" "linux-headers-${r%-arm64}-common" "linux-kbuild-6.1:arm64"; do
+		p=$(vapt_fetch "$p" "$CACHE/install/debs" 2>>"$out/skip.log") && cp "$p" "$work/root/pkgs/" && hdeps+=("./${p##*/}")
+	done
+	if [ ${#hdeps[@]} = 3 ] && inst_chroot "$work" "cd /root/pkgs && apt-get update -q && apt-get install -y -q ${hdeps[*]}" \
+		>>"$out/skip.log" 2>&1 && inst_chroot "$work" "test -e /lib/modules/$r/build/.config"; then
+		t_pass "install: skip case: Debian 12 headers $r installed beside the trixie kernel"
+		cp "$deb" "$diag" "$work/root/pkgs/"
+		rc=0
+		INST_UNAME=$r inst_chroot "$work" "set -e; cd /root/pkgs; $install_cmds" >"$out/skip-apt.log" 2>&1 || rc=$?
+		t_note "skip case, apt output: $(grep -aE "BUILD_EXCLUSIVE|should not be built|skipped|Building for|Error" "$out/skip-apt.log" | head -n 4 | tr '\n' '|')"
+		[ "$rc" = 0 ] && t_pass "install: skip case: apt install succeeds (running kernel $r)" ||
+			t_fail "install: skip case: apt install" "exit $rc (log $out/skip-apt.log)"
+		if grep -aq "BUILD_EXCLUSIVE directive" "$out/skip-apt.log" &&
+		   grep -aq "$r" "$out/skip-apt.log"; then
+			t_pass "install: skip case: dkms prints why $r is skipped"
+		else
+			t_fail "install: skip case: skip message" "no BUILD_EXCLUSIVE message for $r in $out/skip-apt.log"
+		fi
+		rc=0
+		INST_UNAME=$r inst_chroot "$work" "dkms build virtio-scmi/$v -k $r" >"$out/skip-dkms.log" 2>&1 || rc=$?
+		[ "$rc" = 77 ] && t_pass "install: skip case: dkms build -k $r exits 77 (skipped)" ||
+			t_fail "install: skip case: dkms build -k $r" "exit $rc, want 77"
+		[ -z "$(find "$work/lib/modules/$r" -name 'virtio_scmi.ko*' 2>/dev/null)" ] &&
+			t_pass "install: skip case: nothing installed for $r" ||
+			t_fail "install: skip case: nothing installed for $r" "found a virtio_scmi.ko"
+	else
+		t_fail "install: skip case: install Debian 12 headers" "see $out/skip.log"
+	fi
+	inst_umount "$work"
+	rm -rf "$work"
+
 }
 
 suite_install() {
@@ -83,47 +127,7 @@ suite_install() {
 		return 0
 	fi
 
-	# 2. the skip case: Debian 12's 6.1 headers beside trixie's kernel
-	work=$CACHE/install/work/skip
-	inst_unpack "$base" "$work"
-	inst_assume_yes "$work"
-	local h61 hdeps=() p
-	h61=$(vapt_cache show "linux-headers-arm64=$(vapt_newest linux-headers-arm64 bookworm)" 2>/dev/null |
-		sed -n 's/^Depends: \(linux-headers-[^ ]*\) .*/\1/p' | head -n 1)
-	r=${h61#linux-headers-}
-	mkdir -p "$work/root/pkgs"
-	for p in "$h61" "linux-headers-${r%-arm64}-common" "linux-kbuild-6.1:arm64"; do
-		p=$(vapt_fetch "$p" "$CACHE/install/debs" 2>>"$out/skip.log") && cp "$p" "$work/root/pkgs/" && hdeps+=("./${p##*/}")
-	done
-	if [ ${#hdeps[@]} = 3 ] && inst_chroot "$work" "cd /root/pkgs && apt-get update -q && apt-get install -y -q ${hdeps[*]}" \
-		>>"$out/skip.log" 2>&1 && inst_chroot "$work" "test -e /lib/modules/$r/build/.config"; then
-		t_pass "install: skip case: Debian 12 headers $r installed beside the trixie kernel"
-		cp "$deb" "$diag" "$work/root/pkgs/"
-		rc=0
-		INST_UNAME=$r inst_chroot "$work" "set -e; cd /root/pkgs; $install_cmds" >"$out/skip-apt.log" 2>&1 || rc=$?
-		t_note "skip case, apt output: $(grep -aE "BUILD_EXCLUSIVE|should not be built|skipped|Building for|Error" "$out/skip-apt.log" | head -n 4 | tr '\n' '|')"
-		[ "$rc" = 0 ] && t_pass "install: skip case: apt install succeeds (running kernel $r)" ||
-			t_fail "install: skip case: apt install" "exit $rc (log $out/skip-apt.log)"
-		if grep -aq "BUILD_EXCLUSIVE directive" "$out/skip-apt.log" &&
-		   grep -aq "$r" "$out/skip-apt.log"; then
-			t_pass "install: skip case: dkms prints why $r is skipped"
-		else
-			t_fail "install: skip case: skip message" "no BUILD_EXCLUSIVE message for $r in $out/skip-apt.log"
-		fi
-		rc=0
-		INST_UNAME=$r inst_chroot "$work" "dkms build virtio-scmi/$v -k $r" >"$out/skip-dkms.log" 2>&1 || rc=$?
-		[ "$rc" = 77 ] && t_pass "install: skip case: dkms build -k $r exits 77 (skipped)" ||
-			t_fail "install: skip case: dkms build -k $r" "exit $rc, want 77"
-		[ -z "$(find "$work/lib/modules/$r" -name 'virtio_scmi.ko*' 2>/dev/null)" ] &&
-			t_pass "install: skip case: nothing installed for $r" ||
-			t_fail "install: skip case: nothing installed for $r" "found a virtio_scmi.ko"
-	else
-		t_fail "install: skip case: install Debian 12 headers" "see $out/skip.log"
-	fi
-	inst_umount "$work"
-	rm -rf "$work"
-
-	# 3. the install as a user does it
+	# 2. the install as a user does it
 	work=$CACHE/install/work/guest
 	inst_unpack "$base" "$work"
 	inst_assume_yes "$work"
@@ -163,7 +167,7 @@ suite_install() {
 	fi
 	inst_umount "$work"
 
-	# 4. boot it: udev autoload, live clocks and power domains, diag; remove; reboot
+	# 3. boot it: udev autoload, live clocks and power domains, diag; remove; reboot
 	if ! inst_image "$work" "$CACHE/install/work/guest.img" 2>"$out/image.err"; then
 		t_fail "install: disk image" "$(tail -n 1 "$out/image.err")"
 		return 0
@@ -180,4 +184,6 @@ suite_install() {
 	grep -a '^VSCMI-CLOCK-LIVE\|^VSCMI-NOTE' "$out/boot/console.log" | tr -d '\r' | while IFS= read -r p; do t_note "guest: $p"; done
 	GUEST_DIR=$out/boot guest_results "install/guest" "$out/boot"
 	rm -f "$CACHE/install/work/guest.img"
+
+	inst_skip_case "$base" "$out" "$v" "$deb" "$diag" "$install_cmds"
 }
