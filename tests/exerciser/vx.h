@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vx.h - shared declarations of the vscmi_exerciser test module.
+ * Shared declarations of the vscmi_exerciser test module.
  *
  * The exerciser is an ordinary SCMI driver: it asks the SCMI core for one
  * device per protocol, gets each protocol's operations through the public

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vx_bench.c - in-kernel timing of SCMI commands for the performance work.
+ * In-kernel timing of SCMI commands for the performance work.
  *
  * Commands (after "bench"):
  *   rtt COUNT [OP]                 COUNT sequential round trips of OP
@@ -60,6 +60,10 @@ static int vx_parse_op(const char *s, enum vx_op *op)
 /* One command of kind @op; returns its status. */
 static int vx_op_call(enum vx_op op)
 {
+	const struct scmi_sensor_proto_ops *sops;
+	const struct scmi_power_proto_ops *wops;
+	const struct scmi_perf_proto_ops *pops;
+	const struct scmi_clk_proto_ops *cops;
 	struct vx_proto *p;
 	u64 v64;
 	u32 v32;
@@ -69,26 +73,26 @@ static int vx_op_call(enum vx_op op)
 		p = vx_get(SCMI_PROTOCOL_CLOCK);
 		if (!p)
 			return -ENODEV;
-		return ((const struct scmi_clk_proto_ops *)p->ops)->rate_get(p->ph, 0,
-									       &v64);
+		cops = p->ops;
+		return cops->rate_get(p->ph, 0, &v64);
 	case VX_OP_PERF:
 		p = vx_get(SCMI_PROTOCOL_PERF);
 		if (!p)
 			return -ENODEV;
-		return ((const struct scmi_perf_proto_ops *)p->ops)->level_get(p->ph, 0,
-									        &v32, false);
+		pops = p->ops;
+		return pops->level_get(p->ph, 0, &v32, false);
 	case VX_OP_POWER:
 		p = vx_get(SCMI_PROTOCOL_POWER);
 		if (!p)
 			return -ENODEV;
-		return ((const struct scmi_power_proto_ops *)p->ops)->state_get(p->ph, 0,
-										 &v32);
+		wops = p->ops;
+		return wops->state_get(p->ph, 0, &v32);
 	case VX_OP_SENSOR:
 		p = vx_get(SCMI_PROTOCOL_SENSOR);
 		if (!p)
 			return -ENODEV;
-		return ((const struct scmi_sensor_proto_ops *)p->ops)->reading_get(p->ph, 0,
-										    &v64);
+		sops = p->ops;
+		return sops->reading_get(p->ph, 0, &v64);
 	}
 	return -EINVAL;
 }

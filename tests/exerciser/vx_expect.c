@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vx_expect.c - the platform's default resource set, as the exerciser
+ * The platform's default resource set, as the exerciser
  * expects the SCMI core to report it.
  *
  * This is tests/platform/scmi/default.conf (the engine's built-in set,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vx_expect.h - what the exerciser expects the SCMI platform to report.
+ * What the exerciser expects the SCMI platform to report.
  *
  * Types only; the values live in one table, vx_expect.c, which mirrors the
  * platform's default resource set (tests/platform/scmi/default.conf,
