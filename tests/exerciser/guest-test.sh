@@ -253,6 +253,7 @@ if [ -r /sys/kernel/debug/clk/clk_summary ]; then
 			continue
 		fi
 		result_ok "clk/$id/registered"
+		# shellcheck disable=SC2086 # split the clk_summary columns
 		set -- $line
 		expect_eq "clk/$id/rate" "$5" "$rate"
 		expect_eq "clk/$id/enable_count" "$2" 0
