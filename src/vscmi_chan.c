@@ -363,8 +363,8 @@ void vscmi_chan_vq_done(struct vscmi_chan *ch)
  *	    delivered the reply
  * @out: the buffer, bound to @cookie until vscmi_chan_release()
  *
- * Context: any; does not sleep or allocate (except an indirect descriptor
- * table if the device negotiated VIRTIO_RING_F_INDIRECT_DESC).
+ * Context: any; does not sleep or allocate (the driver does not negotiate
+ * VIRTIO_RING_F_INDIRECT_DESC, so no descriptor table is allocated).
  * Return: 0, -ENODEV if the device is stopped, -EBUSY if the token is
  * already in flight, -ENOBUFS if no buffer or ring slot is free,
  * -EMSGSIZE if the parameters do not fit.

@@ -13,6 +13,7 @@
 #include <linux/virtio.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_ids.h>
+#include <linux/virtio_ring.h>
 #include <linux/virtio_scmi.h>
 
 #include "vscmi.h"
@@ -264,6 +265,13 @@ static int vscmi_validate(struct virtio_device *vdev)
 			"legacy virtio device refused: SCMI needs VIRTIO_F_VERSION_1\n");
 		return -ENODEV;
 	}
+	/*
+	 * Every command is exactly two ring descriptors (request, reply
+	 * area), as the strictest devices expect, and queuing one must not
+	 * allocate: refuse indirect descriptor tables.  The pool is sized
+	 * for two descriptors per command anyway.
+	 */
+	__virtio_clear_bit(vdev, VIRTIO_RING_F_INDIRECT_DESC);
 	return 0;
 }
 
