@@ -222,7 +222,8 @@ _module_expect_mismatch() {
 		return
 	fi
 	t_pass "$t/$name"
-	t_note "$(grep -m1 -F -- "$1" "$out/build.log")"
+	t_note "$(grep -m1 -E 'layout mismatch.* member .* kernel has it at' "$out/build.log" ||
+		grep -m1 -F -- "$1" "$out/build.log")"
 }
 
 _module_check_mismatch() {
@@ -342,7 +343,7 @@ _module_check_forced() {
 }
 
 _module_check_checkpatch() {
-	local t=$1 out=$2 cp f files=() e=0 w=0 c=0 bad=() tot
+	local t=$1 out=$2 cp f files=() e=0 w=0 c=0 bad=() tot fe fw fc
 	cp=$CACHE/src/linux-source-7.3/scripts/checkpatch.pl
 	if [ ! -r "$cp" ]; then
 		kernel_source 7.3 >/dev/null 2>&1 || true
@@ -356,9 +357,9 @@ _module_check_checkpatch() {
 		tot=$(cd "$TOP" && perl "$cp" --strict --no-tree --no-summary-file --show-types -f "$f" 2>&1 |
 			tee -a "$out/checkpatch.log" | sed -n 's/^total: \([0-9]*\) errors, \([0-9]*\) warnings, \([0-9]*\) checks.*/\1 \2 \3/p')
 		[ -n "$tot" ] || tot="0 0 0"
-		set -- $tot
-		e=$((e + $1)) w=$((w + $2)) c=$((c + $3))
-		[ "$1$2$3" = 000 ] || bad+=("$f")
+		read -r fe fw fc <<<"$tot"
+		e=$((e + fe)) w=$((w + fw)) c=$((c + fc))
+		[ "$fe$fw$fc" = 000 ] || bad+=("$f")
 	done
 	if [ ${#bad[@]} -gt 0 ]; then
 		t_fail "$t/checkpatch" "$e errors, $w warnings, $c checks in ${#bad[@]} of ${#files[@]} files (${bad[*]:0:4}); see $out/checkpatch.log"
@@ -369,14 +370,14 @@ _module_check_checkpatch() {
 }
 
 _module_check_size() {
-	local t=$1 ko=$2 sz
-	if sz=$(aarch64-linux-gnu-size "$ko" 2>&1 | awk 'NR == 2 { print $1, $2, $3 }') &&
-		[ -n "$sz" ] && [ "${sz%% *}" -gt 0 ]; then
-		set -- $sz
-		t_note "$t/size: $(basename "$ko"): text $1, data $2, bss $3 bytes"
+	local t=$1 ko=$2 sz text data bss
+	sz=$(aarch64-linux-gnu-size "$ko" 2>&1)
+	read -r text data bss <<<"$(awk 'NR == 2 { print $1, $2, $3 }' <<<"$sz")"
+	if [[ ${text:-} =~ ^[0-9]+$ ]] && [ "$text" -gt 0 ]; then
+		t_note "$t/size: $(basename "$ko"): text $text, data $data, bss $bss bytes"
 		t_pass "$t/size"
 	else
-		t_fail "$t/size" "cannot measure $ko: $sz"
+		t_fail "$t/size" "cannot measure $ko: ${sz%%$'\n'*}"
 	fi
 }
 
