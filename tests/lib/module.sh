@@ -381,12 +381,62 @@ _module_check_size() {
 	fi
 }
 
+# btfcheck itself, on the host: the kernel's BTF as ELF and as raw BTF gives
+# the same verdict on a known listing, and damaged input (truncated, bytes
+# overwritten) is refused with status 1 or 2, never a crash.
+_module_check_btfcheck_input() {
+	local k=$1 t=$2 out=$3 rel btf bin d i rc probs="" size off
+	rel=$(kernel_release "$k")
+	btf=$(kernel_btf "$k") || { t_skip "$t/btfcheck-input" "no BTF for $rel"; return; }
+	d=$out/btfcheck
+	mkdir -p "$d"
+	bin=$d/btfcheck
+	if ! gcc -std=gnu11 -O2 -Wall -Werror -o "$bin" "$TOP/src/shim/btfcheck.c" 2>"$d/cc.log"; then
+		t_fail "$t/btfcheck-input" "host build failed: $(head -n 1 "$d/cc.log")"
+		return
+	fi
+	# Facts every 6.12 … 7.3 core shares (core-abi.md 1.2, 1.10).
+	printf '%s\n' "abi test-listing" "release $rel" "struct scmi_transport_ops 80" \
+		"member scmi_transport_ops.chan_available 0 8" "member scmi_transport_ops.poll_done 72 8" \
+		"enum scmi_bad_msg 4" "enumval scmi_bad_msg.MSG_NOMEM -4" >"$d/good.txt"
+	sed 's/poll_done 72/poll_done 64/' "$d/good.txt" >"$d/wrong.txt"
+	aarch64-linux-gnu-objcopy -O binary --only-section=.BTF "$btf" "$d/raw.btf" 2>>"$d/cc.log"
+	"$bin" "$d/good.txt" "$btf" >"$d/good-elf.log" 2>&1 || probs+="known-good listing refused (ELF); "
+	"$bin" "$d/good.txt" "$d/raw.btf" >"$d/good-raw.log" 2>&1 || probs+="known-good listing refused (raw); "
+	"$bin" "$d/wrong.txt" "$btf" >"$d/wrong.log" 2>&1
+	rc=$?
+	[ "$rc" -eq 1 ] && grep -q 'struct scmi_transport_ops member poll_done at offset 64, kernel has it at 72' \
+		"$d/wrong.log" || probs+="wrong offset not reported (status $rc); "
+	size=$(stat -c %s "$d/raw.btf")
+	for i in 0 1 8 23 24 100 $((size / 2)) $((size - 1)); do
+		head -c "$i" "$d/raw.btf" >"$d/cut.btf"
+		"$bin" "$d/good.txt" "$d/cut.btf" >/dev/null 2>&1
+		rc=$?
+		[ "$rc" -eq 2 ] || probs+="raw BTF cut at $i: status $rc; "
+	done
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		cp "$d/raw.btf" "$d/flip.btf"
+		off=$(( (i * 7919) % 24 ))
+		[ "$i" -gt 10 ] && off=$(( (i * 104729) % size ))
+		printf '\377' | dd of="$d/flip.btf" bs=1 seek="$off" conv=notrunc status=none
+		"$bin" "$d/good.txt" "$d/flip.btf" >/dev/null 2>&1
+		rc=$?
+		[ "$rc" -le 2 ] || probs+="byte $off overwritten: status $rc (crash?); "
+	done
+	rm -f "$d/cut.btf" "$d/flip.btf"
+	if [ -n "$probs" ]; then
+		t_fail "$t/btfcheck-input" "${probs%; }"
+	else
+		t_pass "$t/btfcheck-input"
+	fi
+}
+
 # module_build_tests KERNEL
 module_build_tests() {
 	local k=$1 t=build/$1 out rel ko
 	out=$RESULTS/build/$k
 	# only this file's outputs: the suite keeps its own logs in $out too
-	rm -rf "$out"/module "$out"/forced-* "$out"/moved-member "$out"/fake-* \
+	rm -rf "$out"/module "$out"/forced-* "$out"/moved-member "$out"/fake-* "$out"/btfcheck \
 		"$out/checkpatch.log" "$out/module-prepare.log"
 	mkdir -p "$out"
 	if ! kernel_prepare "$k" >"$out/module-prepare.log" 2>&1 ||
@@ -413,6 +463,7 @@ module_build_tests() {
 		_module_check_forced "$k" "$t" "$out"
 		_module_check_unknown "$k" "$t" "$out"
 		_module_check_checkpatch "$t" "$out"
+		_module_check_btfcheck_input "$k" "$t" "$out"
 	fi
 	return 0
 }
