@@ -85,7 +85,7 @@ expect() {
 		return
 	fi
 	# one check per line: {"id": "ID", "result": "RES", ...}
-	got=$(echo "$out" | sed -n "s/^ *{\"id\": \"$id\", \"result\": \"\([a-z]*\)\".*/\1/p")
+	got=$(sed -n "s/^ *{\"id\": \"$id\", \"result\": \"\([a-z]*\)\".*/\1/p" <<<"$out")
 	[ -n "$got" ] || got=missing
 	if [ "$got" != "$res" ]; then
 		fail "$name" "check $id is $got, expected $res"
@@ -99,9 +99,9 @@ expect healthy "$t" 0 modalias ok
 expect healthy-protocols "$t" 0 protocols ok
 expect healthy-device "$t" 0 virtio-device ok
 expect healthy-dt "$t" 0 device-tree ok
-out=$("$diag" --root "$t") && echo "$out" | grep -q '^verdict: SCMI is up' &&
-	echo "$out" | grep -q 'virtio1 vendor 0x1af4 driver virtio-scmi (module virtio_scmi)' &&
-	echo "$out" | grep -q 'scmi_dev.1->scmi-clocks' && pass text-output ||
+out=$("$diag" --root "$t") && grep -q '^verdict: SCMI is up' <<<"$out" &&
+	grep -q 'virtio1 vendor 0x1af4 driver virtio-scmi (module virtio_scmi)' <<<"$out" &&
+	grep -q 'scmi_dev.1->scmi-clocks' <<<"$out" && pass text-output ||
 	fail text-output "$(echo "$out" | tail -n 3)"
 if command -v python3 >/dev/null; then
 	"$diag" --root "$t" --json | python3 -c 'import json, sys; d = json.load(sys.stdin); assert d["healthy"] and len(d["checks"]) > 10' &&
@@ -158,15 +158,16 @@ rm -rf "$t/sys/bus/platform/drivers/arm-scmi"
 expect no-core "$t" 1 scmi-core fail
 
 # options
-"$diag" --help | grep -q -- '--root DIR' && "$diag" --help | grep -q 'Exit status' &&
+help=$("$diag" --help)
+grep -q -- '--root DIR' <<<"$help" && grep -q 'Exit status' <<<"$help" &&
 	pass help || fail help "--help incomplete"
 for o in json quiet verbose root kernel help version; do
-	"$diag" --help | grep -q -- "--$o" || fail "help-$o" "--help does not mention --$o"
+	grep -q -- "--$o" <<<"$help" || fail "help-$o" "--help does not mention --$o"
 done
 rc=0; "$diag" --bogus >/dev/null 2>&1 || rc=$?
 [ "$rc" = 2 ] && pass bad-option || fail bad-option "exit $rc"
 rc=0; "$diag" --root "$tmp/does-not-exist" >/dev/null 2>&1 || rc=$?
 [ "$rc" = 2 ] && pass bad-root || fail bad-root "exit $rc"
-"$diag" --version | grep -q '^virtio-scmi-diag [0-9]' && pass version || fail version "no version"
+grep -q '^virtio-scmi-diag [0-9]' <<<"$("$diag" --version)" && pass version || fail version "no version"
 
 exit $failed
