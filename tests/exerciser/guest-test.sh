@@ -266,15 +266,18 @@ fi
 # Power and performance domains as generic PM domains.
 if [ -r /sys/kernel/debug/pm_genpd/pm_genpd_summary ]; then
 	cat /sys/kernel/debug/pm_genpd/pm_genpd_summary >/tmp/genpd
+	echo state >$VX/run 2>/dev/null && cat $VX/results >/tmp/state
 	while read -r kind id name rest; do
 		case $kind in power|perf) ;; *) continue ;; esac
 		# Newer kernels add "_<id>" to make genpd names unique; an "off"
 		# domain with idle states shows "off-<state>".
 		st=$(awk -v n="$name" '$1 == n || $1 ~ ("^" n "_[0-9]+$") { print $2; exit }' /tmp/genpd)
-		# Power domains start in the platform's initial state (genpd
-		# reads it at registration); performance domains are "on".
+		# A power domain shows the platform's current state (genpd may
+		# have switched an unused one off: read it with a real
+		# command); performance domains are "on".
 		want=on
-		[ "$kind" = power ] && want=${rest%% *}
+		[ "$kind" = power ] &&
+			want=$(awk -v i="$id" '$2 == "state" && $3 == "power" && $4 == i { print $5 }' /tmp/state)
 		case $st in
 		off-[0-9]*) st=off ;;
 		esac

@@ -130,6 +130,7 @@ void vx_check_async(void);
 void vx_check_notify(void);
 void vx_check_atomic(void);
 void vx_check_concurrent(unsigned int per_cpu);
+void vx_dump_state(void);
 
 /* vx_bench.c */
 int vx_bench(int argc, char **argv);

@@ -1669,3 +1669,47 @@ void vx_check_concurrent(unsigned int per_cpu)
 		nw, per_cpu, calls + errors + wrong, dt / NSEC_PER_MSEC);
 	kfree(w);
 }
+
+/**
+ * vx_dump_state() - the platform's current power domain states and clock
+ * rates/states, read with real commands, as "# state ..." lines:
+ * "# state power ID on|off|0xSTATE", "# state clock ID RATE on|off"
+ */
+void vx_dump_state(void)
+{
+	struct vx_proto *p;
+	unsigned int i;
+	bool en;
+	u64 rate;
+	u32 st;
+	int n;
+
+	p = vx_get(SCMI_PROTOCOL_POWER);
+	if (p) {
+		const struct scmi_power_proto_ops *ops = p->ops;
+
+		n = ops->num_domains_get(p->ph);
+		for (i = 0; (int)i < n; i++) {
+			if (ops->state_get(p->ph, i, &st))
+				vx_fail(vx_n("state/power/%u", i), "state_get failed");
+			else
+				vx_line("# state power %u %s", i,
+					st == VX_PWR_ON ? "on" :
+					st == VX_PWR_OFF ? "off" : "other");
+		}
+	}
+	p = vx_get(SCMI_PROTOCOL_CLOCK);
+	if (p) {
+		const struct scmi_clk_proto_ops *ops = p->ops;
+
+		n = ops->count_get(p->ph);
+		for (i = 0; (int)i < n; i++) {
+			if (ops->rate_get(p->ph, i, &rate) ||
+			    ops->state_get(p->ph, i, &en, false))
+				vx_fail(vx_n("state/clock/%u", i), "read failed");
+			else
+				vx_line("# state clock %u %llu %s", i, rate,
+					en ? "on" : "off");
+		}
+	}
+}

@@ -4,7 +4,8 @@
  *
  * Debugfs interface (/sys/kernel/debug/vscmi_exerciser/):
  *   run      write a command: all, base, power, perf, clock, sensor, reset,
- *            voltage, powercap, system, async, notify, atomic,
+ *            voltage, powercap, system, async, notify, atomic, state
+ *            (current power/clock states as "# state ..." lines),
  *            "concurrent N_PER_CPU", "bench ..." (see vx_bench.c)
  *   results  the last command's result lines: "ok <name>",
  *            "not ok <name>: <reason>", "ok <name> # SKIP <reason>",
@@ -191,6 +192,7 @@ static const struct {
 	{ "async", vx_check_async },
 	{ "notify", vx_check_notify },
 	{ "atomic", vx_check_atomic },
+	{ "state", vx_dump_state },
 };
 
 static int vx_dispatch(int argc, char **argv)
