@@ -7,9 +7,18 @@
 # platform's own state dump):
 #   MODULE=name  VENDOR=..  SUBVENDOR=..  CLOCKS="name:rate ..."
 #   PDS="name ..."  CHECK_CLK=0|1  CHECK_GENPD=0|1  CHECK_VENDOR_ID=0|1
+#   EXPECT_AUTOLOAD=0|1 (the module has the virtio device alias: init's
+#   coldplug must have loaded it before this script runs)
 . /lib/vscmi/lib.sh
 . /root/expect
 
+if [ "${EXPECT_AUTOLOAD:-0}" = 1 ]; then
+	if grep -q "^$MODULE " /proc/modules; then
+		result_ok autoload
+	else
+		result_fail autoload "$MODULE not loaded for the virtio SCMI device by its alias"
+	fi
+fi
 if grep -q "^$MODULE " /proc/modules; then
 	note "$MODULE was loaded automatically"
 	result_ok module-load
