@@ -39,7 +39,13 @@
 #                            with PLATFORM_CTL, PLATFORM_SOCK, QEMU_MONITOR,
 #                            QEMU_PIDFILE, GUEST_DIR, GUEST_CONSOLE exported;
 #                            its output goes to <dir>/during.log, its status
-#                            to <dir>/during.status
+#                            to <dir>/during.status; it can call
+#                            platform_ctl, platform_stat, qemu_monitor and
+#                            guest_wait_console.  Example (reset once the
+#                            guest finished its script):
+#                              --hold --allow-reboot --during
+#                              'guest_wait_console "^VSCMI-DONE" 100 &&
+#                               qemu_monitor system_reset && ...; qemu_monitor quit'
 #
 # After guest_boot: GUEST_DIR (the results dir), GUEST_CONSOLE (console.log),
 # GUEST_STATUS ("poweroff", "timeout", "killed" (SIGKILL: by --during or

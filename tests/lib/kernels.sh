@@ -116,6 +116,7 @@ kernel_source() {
 	fi
 	dir=$CACHE/src/linux-source-$xy
 	[ -e "$dir/.done" ] && { echo "$dir"; return 0; }
+	mkdir -p "$CACHE/src"
 	(
 		flock 9
 		[ -e "$dir/.done" ] && exit 0

@@ -93,3 +93,7 @@ platform_stat() {
 		key == k { print $2; found = 1; exit }
 		END { exit !found }'
 }
+
+# For guest_boot --during commands (bash -c): the control client works there.
+export PLATFORM_BIN
+export -f platform_ctl platform_stat
