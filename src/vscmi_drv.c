@@ -249,7 +249,13 @@ static void vscmi_remove(struct virtio_device *vdev)
 {
 	struct vscmi_device *vd = vdev->priv;
 
+	/* the SCMI instance is gone (it sent its last messages) before ... */
 	vscmi_attach_remove(vd);
+	/*
+	 * ... the queues are broken: vq callbacks that race with the teardown
+	 * then return at once instead of contending for the channel locks.
+	 */
+	virtio_break_device(vdev);
 	vscmi_queues_down(vd);
 	vscmi_free(vd);
 	vdev->priv = NULL;
