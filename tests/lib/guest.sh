@@ -127,10 +127,26 @@ _initrd_base() {
 	local name=$1 rel md bb key d tree a mods
 	rel=$(kernel_release "$name") || return 1
 	md=$(kernel_modules_dir "$name") || return 1
-	bb=$(_busybox) || return 1
+	bb=$(_locked "$CACHE/guest/.busybox.lock" _busybox) || return 1
 	key=$(cat "$TESTS/guest/init" "$TESTS/guest/hotplug" "$TESTS/guest/lib.sh" "$bb/applets" \
 		<(echo "$GUEST_BASE_MODULES") | sha256sum | cut -c1-12)
 	d=$CACHE/guest/initrd/$rel-$key
+	[ -e "$d/.done" ] || _locked "$CACHE/guest/initrd/.lock" _initrd_base_make "$d" "$rel" "$md" "$bb" ||
+		return 1
+	echo "$d"
+}
+
+# _locked LOCKFILE CMD...: run CMD under an exclusive lock (other runs of
+# the suites share the cache).
+_locked() {
+	local lock=$1
+	shift
+	mkdir -p "$(dirname "$lock")"
+	( flock 9 && "$@" ) 9>"$lock"
+}
+
+_initrd_base_make() {
+	local d=$1 rel=$2 md=$3 bb=$4 tree a mods
 	if [ ! -e "$d/.done" ]; then
 		rm -rf "$d" && mkdir -p "$d"
 		tree=$d/tree
@@ -155,7 +171,6 @@ _initrd_base() {
 			>"$d/base.cpio.gz" || return 1
 		touch "$d/.done"
 	fi
-	echo "$d"
 }
 
 # guest_initrd NAME OUT SCRIPT "MODULES" "STOCK" FILES...: build OUT.
@@ -224,6 +239,12 @@ guest_dtb() {
 	args=$(_qemu_machine_args "$smp" "$mem")
 	key=$(echo "$QEMU $($QEMU --version | head -n 1) $args $GUEST_SCMI_PROTOCOLS" | sha256sum | cut -c1-12)
 	base=$CACHE/guest/dtb/$key.dtb
+	[ -s "$base" ] || _locked "$CACHE/guest/dtb/.lock" _dtb_make "$base" "$args" || return 1
+	cp "$base" "$out"
+}
+
+_dtb_make() {
+	local base=$1 args=$2 p node
 	if [ ! -s "$base" ]; then
 		mkdir -p "$CACHE/guest/dtb"
 		# shellcheck disable=SC2086
@@ -255,7 +276,6 @@ guest_dtb() {
 		dtc -I dtb -O dts -o "$base.dts" "$base.tmp" 2>/dev/null || { echo "guest: bad DTB" >&2; return 1; }
 		mv "$base.tmp" "$base"
 	fi
-	cp "$base" "$out"
 }
 
 qemu_monitor() {
