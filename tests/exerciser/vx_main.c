@@ -257,9 +257,15 @@ static ssize_t vx_run_write(struct file *file, const char __user *ubuf,
 	vx.n_ok = 0;
 	vx.n_fail = 0;
 	vx.n_skip = 0;
-	vx_line("# command: %s%s%s%s%s", argv[0], argc > 1 ? " " : "",
-		argc > 1 ? argv[1] : "", argc > 2 ? " " : "",
-		argc > 2 ? argv[2] : "");
+	{
+		char line[VX_CMD_MAX + VX_ARGS_MAX];
+		int i, n = 0;
+
+		for (i = 0; i < argc; i++)
+			n += scnprintf(line + n, sizeof(line) - n, "%s%s",
+				       i ? " " : "", argv[i]);
+		vx_line("# command: %s", line);
+	}
 	ret = vx_dispatch(argc, argv);
 	if (ret) {
 		vx_line("# command failed: %d", ret);
