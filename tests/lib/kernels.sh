@@ -31,7 +31,8 @@
 #                                     transport out of tree; print the .ko path
 #
 # Cache layout: $CACHE/kernels/<name>/{version,release,root/,chroot/,.done},
-# downloaded debs in $CACHE/debs.
+# downloaded debs in $CACHE/debs, bare build chroots (one per suite and
+# compiler, shared by kernels) in $CACHE/chroots/*.tar.
 
 # shellcheck source=tests/lib/apt.sh
 . "$TESTS/lib/apt.sh"
@@ -184,28 +185,46 @@ _kernel_download() {
 	mv "$d/debs.new" "$d/debs"
 }
 
-_kernel_chroot() {
-	local name=$1 d=$KCACHE/$1 uri suite extra cc s srcs=() t0
+# The packages every build chroot holds besides the cross compiler.
+KERNEL_CHROOT_PKGS=gcc,make,libelf-dev,bc,kmod,pahole,libssl-dev,zlib1g,flex,bison,python3-minimal
+
+# _chroot_base SUITE EXTRA CC: a tarball of the bare build chroot, built
+# once per (suite, extra suites, compiler) and shared by kernels.
+_chroot_base() {
+	local suite=$1 extra=$2 cc=$3 uri s srcs=() key tar t0
+	key=$(echo "$suite $extra $cc $KERNEL_CHROOT_PKGS" | sha256sum | cut -c1-12)
+	tar=$CACHE/chroots/$suite-$cc-$key.tar
+	[ -s "$tar" ] && { echo "$tar"; return 0; }
 	uri=$(apt_mirror) || return 1
-	suite=$(kernel_field "$name" chroot)
-	extra=$(kernel_field "$name" extra)
-	cc=$(kernel_field "$name" cc)
 	srcs=("deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri $suite main")
 	if [ "$extra" != - ]; then
 		for s in ${extra//,/ }; do
 			srcs+=("deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri $s main")
 		done
 	fi
-	rm -rf "$d/chroot.tmp"
 	t0=$(date +%s)
-	log "building the $suite chroot for $name ($cc)"
-	# linux-kbuild is unpacked below rather than installed: the backports
-	# one would otherwise need backports pins for its dependencies.
-	mmdebstrap --quiet --variant=apt --arch=amd64 --aptopt="Acquire::Check-Valid-Until \"false\"" \
-		--include="$cc,gcc,make,libelf-dev,bc,kmod,pahole,libssl-dev,zlib1g,flex,bison,python3-minimal" \
-		"$suite" "$d/chroot.tmp" "${srcs[@]}" >"$d/mmdebstrap.log" 2>&1 ||
-		{ tail -n 20 "$d/mmdebstrap.log" >&2; return 1; }
-	log "chroot for $name built in $(( $(date +%s) - t0 )) s"
+	log "building the $suite build chroot ($cc)"
+	mmdebstrap --quiet --variant=apt --arch=amd64 --format=tar --aptopt="Acquire::Check-Valid-Until \"false\"" \
+		--include="$cc,$KERNEL_CHROOT_PKGS" --customize-hook='rm -f "$1"/var/cache/apt/archives/*.deb' \
+		"$suite" "$tar.tmp" "${srcs[@]}" >"$tar.log" 2>&1 ||
+		{ tail -n 20 "$tar.log" >&2; rm -f "$tar.tmp"; return 1; }
+	mv "$tar.tmp" "$tar"
+	log "$suite build chroot built in $(( $(date +%s) - t0 )) s"
+	echo "$tar"
+}
+
+_kernel_chroot() {
+	local name=$1 d=$KCACHE/$1 suite extra cc tar
+	suite=$(kernel_field "$name" chroot)
+	extra=$(kernel_field "$name" extra)
+	cc=$(kernel_field "$name" cc)
+	mkdir -p "$CACHE/chroots"
+	tar=$( (flock 9 && _chroot_base "$suite" "$extra" "$cc") 9>"$CACHE/chroots/.lock") || return 1
+	rm -rf "$d/chroot.tmp" && mkdir -p "$d/chroot.tmp"
+	# linux-kbuild and the headers are unpacked into it afterwards, not
+	# installed: the backports kbuild would need backports pins, and the
+	# arm64 headers package depends on the arm64 compiler.
+	tar -x -C "$d/chroot.tmp" -f "$tar" || return 1
 	rm -rf "$d/chroot"
 	mv "$d/chroot.tmp" "$d/chroot"
 }
