@@ -396,7 +396,7 @@ guest_boot() {
 		-serial "file:$GUEST_CONSOLE" -monitor "unix:$QEMU_MONITOR,server=on,wait=off" \
 		-pidfile "$QEMU_PIDFILE" $noreboot \
 		-kernel "$(kernel_image "$kname")" -initrd "$dir/initrd.gz" -dtb "$dir/virt-scmi.dtb" \
-		-append "$cmdline" "${dev[@]}" $qemu_extra >"$dir/qemu.log" 2>&1; exit $? ) &
+		-append "$cmdline" "${dev[@]}" $qemu_extra >"$dir/qemu.log" 2>&1; exit $? ) 2>/dev/null &
 	qpid=$!
 	if [ -n "$during" ]; then
 		(
