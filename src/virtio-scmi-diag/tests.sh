@@ -68,9 +68,9 @@ healthy_tree() {
 	echo 0x1 >"$r/sys/devices/platform/firmware:scmi/firmware_version"
 	echo Test >"$r/sys/devices/platform/firmware:scmi/vendor_id"
 	ln -s ../../../../devices/platform/firmware:scmi "$r/sys/bus/platform/drivers/arm-scmi/firmware:scmi"
-	mkdir -p "$r/sys/bus/scmi/devices/scmi_dev.1" "$r/sys/bus/scmi/drivers/scmi-clocks" \
-		"$r/sys/bus/scmi/devices/scmi_dev.2"
-	ln -s ../../drivers/scmi-clocks "$r/sys/bus/scmi/devices/scmi_dev.1/driver"
+	mkdir -p "$r/sys/bus/scmi_protocol/devices/scmi_dev.1" "$r/sys/bus/scmi_protocol/drivers/scmi-clocks" \
+		"$r/sys/bus/scmi_protocol/devices/scmi_dev.2"
+	ln -s ../../drivers/scmi-clocks "$r/sys/bus/scmi_protocol/devices/scmi_dev.1/driver"
 	mkdir -p "$r/sys/kernel/debug/scmi/0/transport"
 	echo 1 >"$r/sys/kernel/debug/scmi/0/transport/tx_max_msg"
 }
@@ -113,7 +113,7 @@ t=$tmp/notinstalled; healthy_tree "$t"
 rm -rf "$t/lib/modules/$REL/updates" "$t/sys/module/virtio_scmi" "$t/sys/bus/virtio/devices/virtio1"
 mkdir -p "$t/sys/devices/virtio9" && echo 0x0020 >"$t/sys/devices/virtio9/device" &&
 	ln -s ../../../devices/virtio9 "$t/sys/bus/virtio/devices/virtio9"
-rm -rf "$t/sys/bus/platform/drivers/arm-scmi" "$t/sys/bus/scmi"
+rm -rf "$t/sys/bus/platform/drivers/arm-scmi" "$t/sys/bus/scmi_protocol"
 depmod -b "$t" "$REL" 2>/dev/null
 expect not-installed "$t" 1 module-installed fail
 expect not-installed-unbound "$t" 1 virtio-device fail
@@ -127,7 +127,7 @@ rm -rf "$t/proc/device-tree/firmware"
 expect no-dt-node "$t" 1 device-tree fail
 
 t=$tmp/noprotocols; healthy_tree "$t"
-rm -f "$t/sys/bus/scmi/devices/scmi_dev.1/driver"
+rm -f "$t/sys/bus/scmi_protocol/devices/scmi_dev.1/driver"
 expect no-protocols "$t" 1 protocols fail
 
 t=$tmp/lockdown; healthy_tree "$t"

@@ -367,8 +367,13 @@ static void scan_scmi_bus(void)
 	struct dirent *de;
 	DIR *d;
 
-	rpath(dir, sizeof(dir), "/sys/bus/scmi/devices");
+	/* the core's bus is "scmi_protocol"; accept "scmi" too */
+	rpath(dir, sizeof(dir), "/sys/bus/scmi_protocol/devices");
 	d = opendir(dir);
+	if (!d) {
+		rpath(dir, sizeof(dir), "/sys/bus/scmi/devices");
+		d = opendir(dir);
+	}
 	if (!d)
 		return;
 	while ((de = readdir(d)) && nsdevs < MAX_ITEMS) {
@@ -436,6 +441,26 @@ static const char *module_state(struct kmod_ctx *ctx, const char *name)
 			return buf;
 		rpath(p, sizeof(p), "/sys/module/%s", name);
 		return exists(p) ? "builtin" : NULL;
+	}
+	/* a module listed in /proc/modules is loaded, whatever sysfs says */
+	{
+		struct kmod_list *loaded = NULL, *l;
+		bool found = false;
+
+		if (kmod_module_new_from_loaded(ctx, &loaded) >= 0) {
+			kmod_list_foreach(l, loaded) {
+				struct kmod_module *m = kmod_module_get_module(l);
+
+				if (!strcmp(kmod_module_get_name(m), name))
+					found = true;
+				kmod_module_unref(m);
+			}
+			kmod_module_unref_list(loaded);
+		}
+		if (found) {
+			snprintf(buf, sizeof(buf), "live");
+			return buf;
+		}
 	}
 	if (kmod_module_new_from_name(ctx, name, &mod) < 0)
 		return NULL;
