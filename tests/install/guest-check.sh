@@ -74,11 +74,12 @@ if [ "$phase" = installed ]; then
 	grep -q '"healthy": true' /tmp/diag.json && [ $rc = 0 ] && ok diag-json || nok diag-json "exit $rc"
 	note "$(dkms status 2>&1 | tr '\n' ';')"
 
-	# The README's removal command.
-	echo "VSCMI-APT-REMOVE-BEGIN"
-	DEBIAN_FRONTEND=noninteractive apt-get remove -y virtio-scmi-dkms 2>&1 | sed 's/^/VSCMI-APT /'
+	# The README's removal command (written here by tests/install/lib.sh).
+	cmd=$(cat /etc/vscmi-install-check/remove-cmd 2>/dev/null || echo "apt remove virtio-scmi-dkms")
+	echo "VSCMI-APT-REMOVE-BEGIN $cmd"
+	DEBIAN_FRONTEND=noninteractive bash -c "$cmd" 2>&1 | sed 's/^/VSCMI-APT /'
 	rc=${PIPESTATUS[0]}
-	[ "$rc" = 0 ] && ok apt-remove || nok apt-remove "apt-get remove exit $rc"
+	[ "$rc" = 0 ] && ok apt-remove || nok apt-remove "$cmd: exit $rc"
 	mkdir -p "${state%/*}"
 	echo removed >"$state"
 	sync

@@ -15,8 +15,9 @@
 #                                  the diag tool's build dependencies)
 #   inst_diag_deb OUTDIR           build virtio-scmi-diag_<v>_arm64.deb (cached
 #                                  by source hash), print its path
-#   inst_image DIR IMG             disk image of DIR with the boot-time check
-#                                  service (tests/install/guest-check.sh)
+#   inst_image DIR IMG [REMOVE_CMD] disk image of DIR with the boot-time
+#                                  check service (tests/install/guest-check.sh),
+#                                  which runs REMOVE_CMD (the README's) on boot 1
 #   inst_boot IMG DIR NAME TIMEOUT boot IMG (its own kernel and initrd, a
 #                                  copy of its /boot in DIR) with the SCMI platform; console in
 #                                  $RESULTS/install/NAME/console.log; sets
@@ -130,7 +131,9 @@ inst_diag_deb() {
 }
 
 inst_image() {
-	local dir=$1 img=$2 size
+	local dir=$1 img=$2 remove_cmd=${3:-apt remove virtio-scmi-dkms} size
+	mkdir -p "$dir/etc/vscmi-install-check"
+	echo "$remove_cmd" >"$dir/etc/vscmi-install-check/remove-cmd"
 	install -m 0755 "$TOP/tests/install/guest-check.sh" "$dir/usr/local/sbin/vscmi-install-check"
 	cat >"$dir/etc/systemd/system/vscmi-install-check.service" <<'EOT'
 [Unit]

@@ -176,7 +176,7 @@ suite_install() {
 	inst_umount "$work"
 
 	# 3. boot it: udev autoload, live clocks and power domains, diag; remove; reboot
-	if ! inst_image "$work" "$CACHE/install/work/guest.img" 2>"$out/image.err"; then
+	if ! inst_image "$work" "$CACHE/install/work/guest.img" "$remove_cmd" 2>"$out/image.err"; then
 		t_fail "install: disk image" "$(tail -n 1 "$out/image.err")"
 		return 0
 	fi
