@@ -10,6 +10,7 @@
 #
 #   result_ok NAME
 #   result_fail NAME REASON...
+#   result_skip NAME REASON... a check that could not run (never a pass)
 #   check NAME CMD...          ok if CMD succeeds, else fail with its output
 #   expect_eq NAME GOT WANT    ok if the two strings are equal
 #   wait_for PATH SECONDS      wait (0.1 s steps) until PATH exists
@@ -18,6 +19,13 @@
 
 result_ok() {
 	echo "VSCMI-RESULT ok $1"
+}
+
+result_skip() {
+	_n=$1
+	shift
+	echo "VSCMI-RESULT skip $_n: $*" | tr '\n' ' ' | sed 's/ *$//'
+	echo
 }
 
 result_fail() {

@@ -445,6 +445,18 @@ guest_results() {
 	while IFS= read -r line; do
 		line=${line#*VSCMI-RESULT }
 		case $line in
+		"ok "*"# SKIP"*)
+			# A skipped check is never a pass.
+			line=${line#ok }
+			name=${line%%#*}; name=${name%"${name##*[! ]}"}
+			t_skip "$prefix/$name" "${line#*# SKIP }"
+			;;
+		"skip "*)
+			line=${line#skip }
+			name=${line%%: *}; reason=${line#*: }
+			[ "$reason" = "$line" ] && reason="skipped in the guest"
+			t_skip "$prefix/$name" "$reason"
+			;;
 		"ok "*) t_pass "$prefix/${line#ok }" ;;
 		"not ok "*)
 			line=${line#not ok }
