@@ -43,6 +43,15 @@
 #define MAX_CHECKS	32
 #define MAX_ITEMS	64
 
+#ifndef __printf
+#define __printf(a, b)	__attribute__((format(printf, \
+						      a, b)))
+#endif
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(arr)	(sizeof(arr) / sizeof((arr)[0]))
+#endif
+
 enum level { L_OK, L_INFO, L_WARN, L_FAIL };
 
 static const char *const level_tag[] = { " ok ", "info", "warn", "FAIL" };
@@ -70,7 +79,7 @@ static bool real_root;
 
 static void add_check(const char *id, const char *title, enum level lvl,
 		      const char *hint, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+	__printf(5, 6);
 
 static void add_check(const char *id, const char *title, enum level lvl,
 		      const char *hint, const char *fmt, ...)
@@ -92,7 +101,7 @@ static void add_check(const char *id, const char *title, enum level lvl,
 
 /* Path of @rel (absolute, e.g. "/sys/...") below the chosen root. */
 static const char *rpath(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	__printf(3, 4);
 
 static const char *rpath(char *buf, size_t len, const char *fmt, ...)
 {
@@ -154,7 +163,7 @@ static bool link_base(const char *path, char *buf, size_t len)
 }
 
 static void appendf(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	__printf(3, 4);
 
 static void appendf(char *buf, size_t len, const char *fmt, ...)
 {
@@ -218,18 +227,31 @@ static char kconfig_value(const char *line, const char *sym)
 
 static void load_kconfig(void)
 {
+	/* each line matches at most one symbol: "SYM=" is an exact prefix */
+	static const struct {
+		const char *sym;
+		char *val;
+	} syms[] = {
+		{ "CONFIG_ARM_SCMI_PROTOCOL", &kc.scmi },
+		{ "CONFIG_ARM_SCMI_TRANSPORT_VIRTIO", &kc.transport },
+		{ "CONFIG_VIRTIO", &kc.virtio },
+		{ "CONFIG_MODULE_SIG", &kc.sig },
+		{ "CONFIG_MODULE_SIG_FORCE", &kc.sig_force },
+		{ "CONFIG_COMMON_CLK_SCMI", &kc.clk },
+		{ "CONFIG_ARM_SCMI_POWER_DOMAIN", &kc.pd },
+	};
 	static const char *const cand[][2] = {
 		{ "/boot/config-", "" }, { "/usr/lib/modules/", "/config" },
 		{ "/lib/modules/", "/config" }, { "/lib/modules/", "/build/.config" },
 	};
 	char path[PATH_MAX], rel[PATH_MAX], line[512];
-	unsigned int i;
+	unsigned int i, j;
 	FILE *f = NULL;
 
 	memset(&kc, 'n', sizeof(kc));
 	kc.path[0] = '\0';
 	kc.found = false;
-	for (i = 0; i < sizeof(cand) / sizeof(cand[0]) && !f; i++) {
+	for (i = 0; i < ARRAY_SIZE(cand) && !f; i++) {
 		snprintf(rel, sizeof(rel), "%s%s%s", cand[i][0], release, cand[i][1]);
 		rpath(path, sizeof(path), "%s", rel);
 		f = fopen(path, "re");
@@ -240,22 +262,14 @@ static void load_kconfig(void)
 		return;
 	kc.found = true;
 	while (fgets(line, sizeof(line), f)) {
-		char v;
+		for (j = 0; j < ARRAY_SIZE(syms); j++) {
+			char v = kconfig_value(line, syms[j].sym);
 
-		if ((v = kconfig_value(line, "CONFIG_ARM_SCMI_PROTOCOL")))
-			kc.scmi = v;
-		else if ((v = kconfig_value(line, "CONFIG_ARM_SCMI_TRANSPORT_VIRTIO")))
-			kc.transport = v;
-		else if ((v = kconfig_value(line, "CONFIG_VIRTIO")))
-			kc.virtio = v;
-		else if ((v = kconfig_value(line, "CONFIG_MODULE_SIG")))
-			kc.sig = v;
-		else if ((v = kconfig_value(line, "CONFIG_MODULE_SIG_FORCE")))
-			kc.sig_force = v;
-		else if ((v = kconfig_value(line, "CONFIG_COMMON_CLK_SCMI")))
-			kc.clk = v;
-		else if ((v = kconfig_value(line, "CONFIG_ARM_SCMI_POWER_DOMAIN")))
-			kc.pd = v;
+			if (v) {
+				*syms[j].val = v;
+				break;
+			}
+		}
 	}
 	fclose(f);
 }
@@ -416,8 +430,8 @@ static bool scmi_instance(char *devname, size_t len)
 		if (lstat(p, &st) || !S_ISLNK(st.st_mode))
 			continue;
 		snprintf(p, sizeof(p), "%s/%s/subsystem", dir, de->d_name);
-		if (!exists(p) && strchr(de->d_name, ':') == NULL &&
-		    strstr(de->d_name, "scmi") == NULL)
+		if (!exists(p) && !strchr(de->d_name, ':') &&
+		    !strstr(de->d_name, "scmi"))
 			continue;
 		snprintf(devname, len, "%s", de->d_name);
 		found = true;
@@ -618,21 +632,22 @@ static void check_alias(struct kmod_ctx *ctx)
 static char lockdown[32] = "unknown";
 static int secure_boot = -1;
 
+#define EFI_SECURE_BOOT "/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"
+
 static void read_security(void)
 {
 	char p[PATH_MAX], buf[128];
 	const char *a, *b;
 	FILE *f;
 
-	if (read_line(rpath(p, sizeof(p), "/sys/kernel/security/lockdown"), buf, sizeof(buf))) {
+	if (read_line(rpath(p, sizeof(p), "/sys/kernel/security/lockdown"),
+		      buf, sizeof(buf))) {
 		a = strchr(buf, '[');
 		b = a ? strchr(a, ']') : NULL;
 		if (a && b && b - a - 1 < (long)sizeof(lockdown))
 			snprintf(lockdown, sizeof(lockdown), "%.*s", (int)(b - a - 1), a + 1);
 	}
-	f = fopen(rpath(p, sizeof(p),
-			"/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"),
-		  "re");
+	f = fopen(rpath(p, sizeof(p), "%s", EFI_SECURE_BOOT), "re");
 	if (f) {
 		unsigned char v[5];
 
@@ -643,6 +658,8 @@ static void read_security(void)
 		secure_boot = -2;	/* not booted through EFI */
 	}
 }
+
+#define HINT_ENROL "Enrol the dkms key: mokutil --import /var/lib/dkms/mok.pub, then reboot and confirm in MokManager."
 
 static void check_signature(const char *state)
 {
@@ -659,10 +676,9 @@ static void check_signature(const char *state)
 	}
 	if (mod_signed) {
 		add_check("signature", "Signature/lockdown", L_OK,
-			  enforced && !(state && !strcmp(state, "live")) ?
-			  "Enrol the dkms key: mokutil --import /var/lib/dkms/mok.pub, then reboot and confirm in MokManager." : NULL,
-			  "module signed%s%s; lockdown %s, Secure Boot %s", *mod_signer ? " by " : "",
-			  mod_signer, lockdown, sb);
+			  enforced && !(state && !strcmp(state, "live")) ? HINT_ENROL : NULL,
+			  "module signed%s%s; lockdown %s, Secure Boot %s",
+			  *mod_signer ? " by " : "", mod_signer, lockdown, sb);
 		return;
 	}
 	if (enforced)
@@ -676,19 +692,21 @@ static void check_signature(const char *state)
 			  lockdown, sb);
 }
 
+#define HINT_MODPROBE "udev should have loaded it: try 'modprobe virtio_scmi' and read 'dmesg | grep -i scmi'."
+
 static void check_loaded(const char *state)
 {
 	if (state && !strcmp(state, "live"))
 		add_check("module-loaded", "Module loaded", L_OK, NULL, "%s is loaded", MODNAME);
 	else if (state)
-		add_check("module-loaded", "Module loaded", L_WARN, NULL, "%s is %s", MODNAME, state);
+		add_check("module-loaded", "Module loaded", L_WARN, NULL, "%s is %s",
+			  MODNAME, state);
 	else if (kc.transport == 'y')
 		add_check("module-loaded", "Module loaded", L_INFO, NULL,
 			  "%s not loaded (not needed: in-tree transport)", MODNAME);
 	else
 		add_check("module-loaded", "Module loaded", L_FAIL,
-			  nvdevs ? "udev should have loaded it: try 'modprobe virtio_scmi' and read 'dmesg | grep -i scmi'." :
-			  "It loads when a virtio SCMI device appears.",
+			  nvdevs ? HINT_MODPROBE : "It loads when a virtio SCMI device appears.",
 			  "%s is not loaded", MODNAME);
 }
 
@@ -760,9 +778,11 @@ static void check_instance(void)
 		return;
 	}
 	instance_up = true;
-	read_line(rpath(p, sizeof(p), "/sys/bus/platform/drivers/arm-scmi/%s/protocol_version", dev),
+	read_line(rpath(p, sizeof(p),
+			"/sys/bus/platform/drivers/arm-scmi/%s/protocol_version", dev),
 		  proto, sizeof(proto));
-	read_line(rpath(p, sizeof(p), "/sys/bus/platform/drivers/arm-scmi/%s/firmware_version", dev),
+	read_line(rpath(p, sizeof(p),
+			"/sys/bus/platform/drivers/arm-scmi/%s/firmware_version", dev),
 		  fw, sizeof(fw));
 	read_line(rpath(p, sizeof(p), "/sys/bus/platform/drivers/arm-scmi/%s/vendor_id", dev),
 		  vendor, sizeof(vendor));
@@ -771,6 +791,8 @@ static void check_instance(void)
 }
 
 static int bound_protocols;
+
+#define HINT_PROTOCOLS "No protocol driver bound: check the DT protocol@NN nodes and the platform's protocol list."
 
 static void check_protocols(void)
 {
@@ -790,7 +812,7 @@ static void check_protocols(void)
 	}
 	if (!bound_protocols)
 		add_check("protocols", "SCMI protocols", instance_up ? L_FAIL : L_INFO,
-			  instance_up ? "No protocol driver bound: check the DT protocol@NN nodes and the platform's protocol list." : NULL,
+			  instance_up ? HINT_PROTOCOLS : NULL,
 			  "%s", nsdevs ? list : "no SCMI protocol devices");
 	else
 		add_check("protocols", "SCMI protocols", L_OK, NULL, "%d bound: %s",
@@ -846,7 +868,7 @@ static void check_counters(void)
 			  "not available (debugfs not mounted, not root, or no SCMI instance)");
 		return;
 	}
-	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(dirs); i++)
 		collect_counters(rpath(p, sizeof(p), "%s", dirs[i]),
 				 strrchr(dirs[i], '/') + 1, out, sizeof(out), 0, &n);
 	add_check("counters", "Debugfs counters", L_INFO, NULL, "%s", n ? out : "none");
@@ -946,7 +968,8 @@ static void print_text(const char *verdict)
 				on = "\033[1;33m", off = "\033[0m";
 			else if (color && c->level == L_OK)
 				on = "\033[32m", off = "\033[0m";
-			printf("[%s%s%s] %-19s %s\n", on, level_tag[c->level], off, c->title, c->msg);
+			printf("[%s%s%s] %-19s %s\n", on, level_tag[c->level], off,
+			       c->title, c->msg);
 			if (*c->hint && (c->level >= L_WARN || opt_verbose))
 				printf("       %-19s -> %s\n", "", c->hint);
 		}
@@ -954,40 +977,40 @@ static void print_text(const char *verdict)
 	printf("%s\n", verdict);
 }
 
-static void usage(FILE *out)
+static void print_help(FILE *out)
 {
 	fprintf(out,
-"Usage: virtio-scmi-diag [OPTION]...\n"
-"Explain in one screen whether SCMI over virtio works in this guest, and if\n"
-"not, why: kernel SCMI core and in-tree transport, virtio_scmi installed for\n"
-"the running kernel, what udev loads for the device's modalias (libkmod\n"
-"lookup, modprobe.d included), signature versus lockdown and Secure Boot,\n"
-"load state, virtio device 32 and its driver, the \"arm,scmi-virtio\"\n"
-"device-tree node, the SCMI instance, bound protocol devices and the debugfs\n"
-"counters.\n"
-"\n"
-"Options:\n"
-"  -j, --json        print a JSON object instead of text\n"
-"  -q, --quiet       print only the verdict line (exit status still set)\n"
-"  -v, --verbose     print hints for passing checks too\n"
-"  -r, --root DIR    inspect a system image under DIR instead of / (its\n"
-"                    proc/, sys/, lib/modules/, etc/modprobe.d/, boot/);\n"
-"                    the kernel release is DIR/proc/sys/kernel/osrelease\n"
-"  -k, --kernel REL  look at modules and config of kernel release REL\n"
-"                    instead of the running one\n"
-"  -h, --help        show this help and exit\n"
-"  -V, --version     show the version and exit\n"
-"\n"
-"Exit status:\n"
-"  0  SCMI is up: virtio device 32 is bound, an SCMI instance exists and\n"
-"     at least one protocol driver is bound\n"
-"  1  SCMI is not up; the FAIL lines say why and what to do\n"
-"  2  usage or internal error\n"
-"  3  this system has no SCMI over virtio (no virtio device 32 and no\n"
-"     \"arm,scmi-virtio\" device-tree node): nothing to diagnose\n"
-"\n"
-"Debugfs counters need root and a mounted debugfs (/sys/kernel/debug).\n"
-"See virtio-scmi-diag(1).\n");
+		"Usage: virtio-scmi-diag [OPTION]...\n"
+		"Explain in one screen whether SCMI over virtio works in this guest, and if\n"
+		"not, why: kernel SCMI core and in-tree transport, virtio_scmi installed for\n"
+		"the running kernel, what udev loads for the device's modalias (libkmod\n"
+		"lookup, modprobe.d included), signature versus lockdown and Secure Boot,\n"
+		"load state, virtio device 32 and its driver, the \"arm,scmi-virtio\"\n"
+		"device-tree node, the SCMI instance, bound protocol devices and the debugfs\n"
+		"counters.\n"
+		"\n"
+		"Options:\n"
+		"  -j, --json        print a JSON object instead of text\n"
+		"  -q, --quiet       print only the verdict line (exit status still set)\n"
+		"  -v, --verbose     print hints for passing checks too\n"
+		"  -r, --root DIR    inspect a system image under DIR instead of / (its\n"
+		"                    proc/, sys/, lib/modules/, etc/modprobe.d/, boot/);\n"
+		"                    the kernel release is DIR/proc/sys/kernel/osrelease\n"
+		"  -k, --kernel REL  look at modules and config of kernel release REL\n"
+		"                    instead of the running one\n"
+		"  -h, --help        show this help and exit\n"
+		"  -V, --version     show the version and exit\n"
+		"\n"
+		"Exit status:\n"
+		"  0  SCMI is up: virtio device 32 is bound, an SCMI instance exists and\n"
+		"     at least one protocol driver is bound\n"
+		"  1  SCMI is not up; the FAIL lines say why and what to do\n"
+		"  2  usage or internal error\n"
+		"  3  this system has no SCMI over virtio (no virtio device 32 and no\n"
+		"     \"arm,scmi-virtio\" device-tree node): nothing to diagnose\n"
+		"\n"
+		"Debugfs counters need root and a mounted debugfs (/sys/kernel/debug).\n"
+		"See virtio-scmi-diag(1).\n");
 }
 
 int main(int argc, char **argv)
@@ -1009,19 +1032,35 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "jqvr:k:hV", opts, NULL)) != -1) {
 		switch (c) {
-		case 'j': opt_json = true; break;
-		case 'q': opt_quiet = true; break;
-		case 'v': opt_verbose = true; break;
-		case 'r': root = optarg; break;
-		case 'k': kernel = optarg; break;
-		case 'h': usage(stdout); return 0;
-		case 'V': printf("virtio-scmi-diag %s\n", VERSION); return 0;
-		default: usage(stderr); return 2;
+		case 'j':
+			opt_json = true;
+			break;
+		case 'q':
+			opt_quiet = true;
+			break;
+		case 'v':
+			opt_verbose = true;
+			break;
+		case 'r':
+			root = optarg;
+			break;
+		case 'k':
+			kernel = optarg;
+			break;
+		case 'h':
+			print_help(stdout);
+			return 0;
+		case 'V':
+			printf("virtio-scmi-diag %s\n", VERSION);
+			return 0;
+		default:
+			print_help(stderr);
+			return 2;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "virtio-scmi-diag: unexpected argument '%s'\n", argv[optind]);
-		usage(stderr);
+		print_help(stderr);
 		return 2;
 	}
 	if (!realpath(root, rootbuf)) {
@@ -1038,7 +1077,8 @@ int main(int argc, char **argv)
 		struct utsname u;
 
 		if (!real_root || uname(&u)) {
-			fprintf(stderr, "virtio-scmi-diag: cannot tell the kernel release (%s)\n", p);
+			fprintf(stderr, "virtio-scmi-diag: cannot tell the kernel release (%s)\n",
+				p);
 			return 2;
 		}
 		snprintf(release, sizeof(release), "%s", u.release);
@@ -1049,14 +1089,17 @@ int main(int argc, char **argv)
 		snprintf(p, sizeof(p), "/lib/modules/%s", release);
 		ctx = kmod_new(kernel ? p : NULL, NULL);
 	} else {
-		char d1[PATH_MAX], d2[PATH_MAX], d3[PATH_MAX], d4[PATH_MAX], d5[PATH_MAX];
-		const char *cfg[] = { d1, d2, d3, d4, d5, NULL };
+		static const char *const cfg_rel[] = {
+			"/etc/modprobe.d", "/run/modprobe.d", "/usr/local/lib/modprobe.d",
+			"/usr/lib/modprobe.d", "/lib/modprobe.d",
+		};
+		char cfg_dir[ARRAY_SIZE(cfg_rel)][PATH_MAX];
+		const char *cfg[ARRAY_SIZE(cfg_rel) + 1];
+		size_t k;
 
-		rpath(d1, sizeof(d1), "/etc/modprobe.d");
-		rpath(d2, sizeof(d2), "/run/modprobe.d");
-		rpath(d3, sizeof(d3), "/usr/local/lib/modprobe.d");
-		rpath(d4, sizeof(d4), "/usr/lib/modprobe.d");
-		rpath(d5, sizeof(d5), "/lib/modprobe.d");
+		for (k = 0; k < ARRAY_SIZE(cfg_rel); k++)
+			cfg[k] = rpath(cfg_dir[k], sizeof(cfg_dir[k]), "%s", cfg_rel[k]);
+		cfg[ARRAY_SIZE(cfg_rel)] = NULL;
 		rpath(p, sizeof(p), "/lib/modules/%s", release);
 		ctx = kmod_new(p, cfg);
 	}
