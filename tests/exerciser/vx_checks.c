@@ -1180,6 +1180,55 @@ static int vx_notif_cb(struct notifier_block *nb, unsigned long evt,
 }
 
 /*
+ * Allocate a report collector for (@proto, @evt, @src) and register it with
+ * the core; reports "<name>/register".  Returns NULL (after reporting) when
+ * it could not be registered; the caller then has nothing to free.
+ */
+static struct vx_notif *vx_notif_register(const char *name, u8 proto, u8 evt,
+					  u32 src)
+{
+	const struct scmi_notify_ops *no = vx.handle->notify_ops;
+	struct vx_notif *n;
+	int ret;
+
+	n = kzalloc(sizeof(*n), GFP_KERNEL);
+	if (!n) {
+		vx_fail(name, "no memory");
+		return NULL;
+	}
+	n->nb.notifier_call = vx_notif_cb;
+	init_waitqueue_head(&n->wq);
+	n->proto = proto;
+	n->evt = evt;
+	n->src = src;
+
+	ret = no->event_notifier_register(vx.handle, proto, evt, &n->src, &n->nb);
+	if (!VX_RET(vx_n("%s/register", name), ret)) {
+		kfree(n);
+		return NULL;
+	}
+	return n;
+}
+
+/*
+ * After unregistering: wait @ms and report "<name>/silent_after_unregister"
+ * failed if the count moved from @before.
+ */
+static void vx_notif_expect_silent(const char *name, struct vx_notif *n,
+				   int before, unsigned int ms)
+{
+	int c;
+
+	msleep(ms);
+	c = atomic_read(&n->count);
+	if (c != before)
+		vx_fail(vx_n("%s/silent_after_unregister", name),
+			"%d reports after unregistering", c - before);
+	else
+		vx_pass(vx_n("%s/silent_after_unregister", name));
+}
+
+/*
  * One notification round trip: register, trigger, expect exactly one
  * report with the right source and value, unregister, trigger again and
  * expect nothing.  @trigger(@arg, second) causes the event; @second tells
@@ -1195,20 +1244,9 @@ static void vx_notify_case(const char *name, u8 proto, u8 evt, u32 src,
 	struct vx_notif *n;
 	int ret, c;
 
-	n = kzalloc(sizeof(*n), GFP_KERNEL);
-	if (!n) {
-		vx_fail(name, "no memory");
+	n = vx_notif_register(name, proto, evt, src);
+	if (!n)
 		return;
-	}
-	n->nb.notifier_call = vx_notif_cb;
-	init_waitqueue_head(&n->wq);
-	n->proto = proto;
-	n->evt = evt;
-	n->src = src;
-
-	ret = no->event_notifier_register(vx.handle, proto, evt, &n->src, &n->nb);
-	if (!VX_RET(vx_n("%s/register", name), ret))
-		goto out;
 
 	ret = trigger(arg, false);
 	if (ret) {
@@ -1248,13 +1286,7 @@ unreg:
 			"trigger returned %d", ret);
 		goto out;
 	}
-	msleep(300);
-	if (atomic_read(&n->count) != c)
-		vx_fail(vx_n("%s/silent_after_unregister", name),
-			"%d reports after unregistering",
-			atomic_read(&n->count) - c);
-	else
-		vx_pass(vx_n("%s/silent_after_unregister", name));
+	vx_notif_expect_silent(name, n, c, 300);
 out:
 	kfree(n);
 }
@@ -1275,20 +1307,9 @@ static void vx_notify_timed(const char *name, u8 proto, u8 evt, u32 src,
 	struct vx_notif *n;
 	int ret, c;
 
-	n = kzalloc(sizeof(*n), GFP_KERNEL);
-	if (!n) {
-		vx_fail(name, "no memory");
+	n = vx_notif_register(name, proto, evt, src);
+	if (!n)
 		return;
-	}
-	n->nb.notifier_call = vx_notif_cb;
-	init_waitqueue_head(&n->wq);
-	n->proto = proto;
-	n->evt = evt;
-	n->src = src;
-
-	ret = no->event_notifier_register(vx.handle, proto, evt, &n->src, &n->nb);
-	if (!VX_RET(vx_n("%s/register", name), ret))
-		goto out;
 	if (arm) {
 		ret = arm(src);
 		if (ret)
@@ -1316,17 +1337,9 @@ static void vx_notify_timed(const char *name, u8 proto, u8 evt, u32 src,
 	vx_notify_periodic += c;
 	if (!VX_RET(vx_n("%s/unregister", name), ret))
 		return;	/* still registered: never free it */
-	if (quiet_ms) {
-		msleep(quiet_ms);
-		if (atomic_read(&n->count) != c)
-			vx_fail(vx_n("%s/silent_after_unregister", name),
-				"%d reports after unregistering",
-				atomic_read(&n->count) - c);
-		else
-			vx_pass(vx_n("%s/silent_after_unregister", name));
-	}
+	if (quiet_ms)
+		vx_notif_expect_silent(name, n, c, quiet_ms);
 	vx_line("# %s: %d reports", name, c);
-out:
 	kfree(n);
 }
 
