@@ -7,6 +7,12 @@
 # Source tests/lib/common.sh first (tests/run does); this file sources apt.sh.
 #
 #   kernels_all                       print every kernel name, matrix order
+#   kernels_primary                   the kernels the long guest suites
+#                                     (faults, fuzz, stress, pm) run on by
+#                                     default: the "primary:" line
+#   suite_kernels KERNEL...           the kernels a long suite runs on: the
+#                                     ones given with tests/run --kernel, or
+#                                     kernels_primary when none was given
 #   kernel_known NAME                 true if NAME is in the matrix
 #   kernel_field NAME COLUMN          suite|meta|flavour|cc|chroot|extra
 #   kernel_prepare NAME               download + build chroot (cached, locked);
@@ -42,7 +48,19 @@ KCACHE=$CACHE/kernels
 DEBS=$CACHE/debs
 
 kernels_all() {
-	awk '!/^[[:space:]]*(#|$)/ { print $1 }' "$KERNELS_CONF"
+	awk '!/^[[:space:]]*(#|$)/ && $1 != "primary:" { print $1 }' "$KERNELS_CONF"
+}
+
+kernels_primary() {
+	awk '$1 == "primary:" { for (i = 2; i <= NF; i++) print $i }' "$KERNELS_CONF"
+}
+
+suite_kernels() {
+	if [ -n "${KERNELS_EXPLICIT:-}" ]; then
+		printf '%s\n' "$@"
+	else
+		kernels_primary
+	fi
 }
 
 kernel_known() {
