@@ -46,6 +46,27 @@ t_check() {
 # t_note TEXT: a diagnostic line (TAP comment), never a result.
 t_note() { echo "# $*"; }
 
+# t_replay FILE: count and print again the results a background job wrote
+# to FILE with its own t_* functions (its counters died with it).
+t_replay() {
+	local line rest
+	while IFS= read -r line; do
+		case $line in
+		"ok "*" # SKIP "*)
+			rest=${line#ok * - }
+			t_skip "${rest%% # SKIP *}" "${rest#* # SKIP }" ;;
+		"ok "*) t_pass "${line#ok * - }" ;;
+		"not ok "*)
+			rest=${line#not ok * - }
+			case $rest in
+			*": "*) t_fail "${rest%%: *}" "${rest#*: }" ;;
+			*) t_fail "$rest" ;;
+			esac ;;
+		"# "*) echo "$line" ;;
+		esac
+	done <"$1"
+}
+
 t_summary() {
 	if [ "$T_SKIPPED" -gt 0 ]; then
 		echo "$T_PASSED passed, $T_FAILED failed, $T_SKIPPED skipped"
