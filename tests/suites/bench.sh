@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# The "bench" suite (on demand, `make bench`): our virtio_scmi against the
+# kernel's own (upstream) virtio transport on the same kernel, same QEMU
+# options (vhost-user-scmi-pci, 4 vCPUs, 1 GB), same platform binary and
+# resource set, interleaved A B A B ... for BENCH_ROUNDS rounds.
+#
+#   suite_bench [KERNEL...]   default kernel 6.12 unless --kernel names others
+#
+# Each boot runs tests/bench/guest-bench.sh (load -> ready, slab growth on
+# load and probe, round trips, throughput with 1/2/4 callers, delayed
+# responses, notifications at increasing emit rates; on our boots also the
+# raw virtqueue floor and the atomic and polling modes), with
+# tests/bench/host-during.sh driving the platform.  Results:
+# results/bench/<kernel>/: raw.csv (every number of every boot), hist.csv
+# (latency distributions), summary.md (the table), latency.png, goals.txt.
+#
+# Environment: BENCH_ROUNDS (5), BENCH_RTT (20000), BENCH_TP ("1 2 4"),
+# BENCH_TP_S (3), BENCH_ASYNC (1000), BENCH_RATES ("250 1000 4000 16000"),
+# BENCH_NS (3), BENCH_TIMEOUT (600 s per boot).
+
+declare -F guest_boot >/dev/null || . "$TESTS/lib/guest.sh"
+[ -r "$TESTS/lib/module.sh" ] && ! declare -F module_build >/dev/null &&
+	. "$TESTS/lib/module.sh"
+
+BENCH_PROTOCOLS="0x11 0x12 0x13 0x14 0x15 0x16 0x17 0x18"
+
+# _bench_boot KERNEL ROLE ROUND KO EXTRA_KOS: one boot; prints nothing,
+# leaves GUEST_DIR.
+_bench_boot() {
+	local k=$1 role=$2 round=$3 ko=$4 mods=$5 mod script extra=0
+	mod=$(basename "$ko" .ko)
+	[ "$role" = ours ] && extra=1
+	script=$RESULTS/bench/$k/script-$role.sh
+	{
+		echo "BENCH_T=$mod BENCH_RTT=${BENCH_RTT:-20000} BENCH_TP='${BENCH_TP:-1 2 4}'" \
+			"BENCH_TP_S=${BENCH_TP_S:-3} BENCH_ASYNC=${BENCH_ASYNC:-1000}" \
+			"BENCH_RATES='$BENCH_RATES_USED' BENCH_NS=${BENCH_NS:-3} BENCH_EXTRA=$extra"
+		cat "$TESTS/bench/guest-bench.sh"
+	} >"$script"
+	# shellcheck disable=SC2086 # the rates are words
+	GUEST_SCMI_PROTOCOLS=$BENCH_PROTOCOLS guest_boot --kernel "$k" --name "bench-$role-$round" \
+		--script "$script" --modules "$ko $mods" --smp 4 --mem 1024 --no-autoload \
+		--timeout "${BENCH_TIMEOUT:-600}" \
+		--during "bash '$TESTS/bench/host-during.sh' ${BENCH_NS:-3} $BENCH_RATES_USED"
+}
+
+_bench_kernel() {
+	local k=$1 out=$RESULTS/bench/$1 ours up ex raw r role ko p t0
+	rm -rf "$out" && mkdir -p "$out"
+	if ! kernel_prepare "$k" >"$out/prepare.log" 2>&1; then
+		t_fail "bench/$k/prepare" "$(tail -n 1 "$out/prepare.log")"
+		return
+	fi
+	if ! ours=$(module_ko "$k" 2>"$out/module.err"); then
+		t_fail "bench/$k/module" "$(tail -n 1 "$out/module.err")"
+		return
+	fi
+	if ! up=$(upstream_transport "$k" 2>"$out/upstream.err"); then
+		t_fail "bench/$k/upstream" "$(tail -n 1 "$out/upstream.err")"
+		return
+	fi
+	if ! kernel_build_module "$k" "$TESTS/exerciser" "$out/exerciser" 2>"$out/exerciser.err"; then
+		t_fail "bench/$k/exerciser" "$(tail -n 1 "$out/exerciser.err")"
+		return
+	fi
+	if ! kernel_build_module "$k" "$TESTS/bench/vraw" "$out/vraw" 2>"$out/vraw.err"; then
+		t_fail "bench/$k/vscmi_raw" "$(tail -n 1 "$out/vraw.err")"
+		return
+	fi
+	ex=$out/exerciser/vscmi_exerciser.ko
+	raw=$out/vraw/vscmi_raw.ko
+	BENCH_RATES_USED=${BENCH_RATES:-250 1000 4000 16000}
+	t0=$(date +%s)
+	for ((r = 1; r <= ${BENCH_ROUNDS:-5}; r++)); do
+		for role in ours upstream; do
+			if [ "$role" = ours ]; then ko=$ours; else ko=$up; fi
+			_bench_boot "$k" "$role" "$r" "$ko" "$ex $raw"
+			p=bench/$k/$role/$r
+			guest_results "$p"
+			t_note "$p: boot $GUEST_STATUS after $(cut -d. -f1 "$GUEST_DIR/wall") s"
+		done
+	done
+	t_note "bench/$k: $((${BENCH_ROUNDS:-5} * 2)) boots in $(( $(date +%s) - t0 )) s"
+}
+
+suite_bench() {
+	local k ks
+	if [ -n "${KERNELS_EXPLICIT:-}" ]; then ks=("$@"); else ks=(6.12); fi
+	for k in "${ks[@]}"; do
+		_bench_kernel "$k"
+	done
+}
