@@ -5,7 +5,8 @@
 # initramfs, booted with vscmi.autoload=0).  tests/suites/bench.sh prepends
 # the settings:
 #   BENCH_T=MODULE        the transport: virtio_scmi or scmi_transport_virtio
-#   BENCH_RTT=N           sequential round trips per latency workload
+#   BENCH_RTT=N           sequential round trips (clock rate get)
+#   BENCH_XRTT=N          round trips of the raw floor, atomic and polling
 #   BENCH_TP="1 2 4"      throughput caller counts, BENCH_TP_S seconds each
 #   BENCH_ASYNC=N         delayed-response round trips
 #   BENCH_RATES="..."     notification emit rates (per s), BENCH_NS s each
@@ -20,11 +21,12 @@
 
 : "${BENCH_T:=virtio_scmi}"
 : "${BENCH_RTT:=20000}"
+: "${BENCH_XRTT:=5000}"
 : "${BENCH_TP:=1 2 4}"
 : "${BENCH_TP_S:=3}"
 : "${BENCH_ASYNC:=1000}"
-: "${BENCH_RATES:=250 1000 4000}"
-: "${BENCH_NS:=3}"
+: "${BENCH_RATES:=500 1000 2000 4000 8000}"
+: "${BENCH_NS:=2}"
 : "${BENCH_EXTRA:=0}"
 
 VX=/sys/kernel/debug/vscmi_exerciser
@@ -154,7 +156,7 @@ done
 if [ "$BENCH_EXTRA" = 1 ]; then
 	# --- the floor: raw cmdq round trips without transport or core --
 	if rmmod "$BENCH_T" 2>/tmp/rm.err && modprobe vscmi_raw 2>/tmp/mp.err; then
-		if echo "$BENCH_RTT" >$RAW/run 2>/tmp/raw.err; then
+		if echo "$BENCH_XRTT" >$RAW/run 2>/tmp/raw.err; then
 			cat $RAW/results >/tmp/raw.out
 			bench_out raw /tmp/raw.out
 		else
@@ -166,13 +168,13 @@ if [ "$BENCH_EXTRA" = 1 ]; then
 	fi
 	# --- our atomic and polling modes --------------------------------
 	if out=$(load "$BENCH_T" atomic=1); then
-		bench_cmd atomic "bench rtt $BENCH_RTT atomic"
+		bench_cmd atomic "bench rtt $BENCH_XRTT atomic"
 		rmmod "$BENCH_T"
 	else
 		result_fail atomic "$out"
 	fi
 	if out=$(load "$BENCH_T" polling=1); then
-		bench_cmd polling "bench rtt $BENCH_RTT clock"
+		bench_cmd polling "bench rtt $BENCH_XRTT clock"
 	else
 		result_fail polling "$out"
 	fi
