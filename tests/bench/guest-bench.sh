@@ -21,7 +21,7 @@
 
 : "${BENCH_T:=virtio_scmi}"
 : "${BENCH_RTT:=20000}"
-: "${BENCH_XRTT:=5000}"
+: "${BENCH_XRTT:=4000}"
 : "${BENCH_TP:=1 2 4}"
 : "${BENCH_TP_S:=3}"
 : "${BENCH_ASYNC:=1000}"

@@ -95,10 +95,10 @@ row1() { # row1 LABEL OURS DIV DEC NOTE: ours alone
 		row "module .data + .bss (bytes)" "$((od + ob))" "$((ud + ub))" 1 0
 	fi
 	for p in p50 p99; do
-		row1 "atomic mode round trip $p (us), interrupts off" "$(med ours atomic "${p}_ns")" 1000 1 "no atomic mode"
+		row1 "atomic mode round trip $p (us), interrupts off" "$(med ours atomic "${p}_ns")" 1000 1 "n/a: atomic off (Kconfig default)"
 	done
 	for p in p50 p99; do
-		row1 "polling mode round trip $p (us)" "$(med ours polling "${p}_ns")" 1000 1 "not measured"
+		row1 "polling mode round trip $p (us)" "$(med ours polling "${p}_ns")" 1000 1 "n/a: polls only if atomic"
 	done
 	for p in p50 p99; do
 		row1 "floor: raw cmdq round trip $p (us), no transport, no core" "$(med ours raw "${p}_ns")" 1000 1 "same device"
