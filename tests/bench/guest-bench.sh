@@ -10,7 +10,8 @@
 #   BENCH_TP="1 2 4"      throughput caller counts, BENCH_TP_S seconds each
 #   BENCH_ASYNC=N         delayed-response round trips
 #   BENCH_RATES="..."     notification emit rates (per s), BENCH_NS s each
-#   BENCH_EXTRA=0|1       also the raw virtqueue floor (vscmi_raw), and our
+#   BENCH_EXTRA=0|1       also the raw virtqueue floor (vscmi_raw, sleeping
+#                         and busy-waiting for the reply), and our
 #                         module's atomic and polling modes
 # Every exerciser "# bench" / "# hist" line goes to the console as
 # "VSCMI-BENCH LABEL bench|hist ..."; the host (tests/bench/host-during.sh)
@@ -156,12 +157,16 @@ done
 if [ "$BENCH_EXTRA" = 1 ]; then
 	# --- the floor: raw cmdq round trips without transport or core --
 	if rmmod "$BENCH_T" 2>/tmp/rm.err && modprobe vscmi_raw 2>/tmp/mp.err; then
-		if echo "$BENCH_XRTT" >$RAW/run 2>/tmp/raw.err; then
-			cat $RAW/results >/tmp/raw.out
-			bench_out raw /tmp/raw.out
-		else
-			result_fail raw "run: $(cat /tmp/raw.err)"
-		fi
+		for _k in raw raw_spin; do
+			_a=$BENCH_XRTT
+			[ $_k = raw ] || _a="$BENCH_XRTT spin"
+			if echo "$_a" >$RAW/run 2>/tmp/raw.err; then
+				cat $RAW/results >/tmp/raw.out
+				bench_out $_k /tmp/raw.out
+			else
+				result_fail $_k "run: $(cat /tmp/raw.err)"
+			fi
+		done
 		rmmod vscmi_raw || result_fail raw-unload "rmmod vscmi_raw failed"
 	else
 		result_fail raw "$(cat /tmp/rm.err /tmp/mp.err 2>/dev/null | tr '\n' ' ')"

@@ -21,4 +21,5 @@ plot \
 	dir."/cdf-upstream-async.csv" using 1:2 with steps lw 1 title "upstream: delayed response", \
 	dir."/cdf-ours-polling.csv" using 1:2 with steps lw 1 dt 2 title "virtio_scmi polling mode", \
 	dir."/cdf-ours-atomic.csv" using 1:2 with steps lw 1 dt 2 title "virtio_scmi atomic mode", \
-	dir."/cdf-ours-raw.csv" using 1:2 with steps lw 2 dt 3 title "floor: raw cmdq round trip"
+	dir."/cdf-ours-raw.csv" using 1:2 with steps lw 2 dt 3 title "floor: raw cmdq round trip, sleeping", \
+	dir."/cdf-ours-raw_spin.csv" using 1:2 with steps lw 2 dt 4 title "floor: raw cmdq round trip, busy-waiting"

@@ -8,7 +8,7 @@ set -uo pipefail
 k=$1 out=$2
 here=$(cd "$(dirname "$0")" && pwd)
 for t in ours upstream; do
-	for w in rtt async polling atomic raw; do
+	for w in rtt async polling atomic raw raw_spin; do
 		awk -F, -v t="$t" -v w="$w" '
 			$3 == t && $4 == w { c[$6 + 0] += $7; n += $7 }
 			END {

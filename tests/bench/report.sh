@@ -101,7 +101,10 @@ row1() { # row1 LABEL OURS DIV DEC NOTE: ours alone
 		row1 "polling mode round trip $p (us)" "$(med ours polling "${p}_ns")" 1000 1 "n/a: polls only if atomic"
 	done
 	for p in p50 p99; do
-		row1 "floor: raw cmdq round trip $p (us), no transport, no core" "$(med ours raw "${p}_ns")" 1000 1 "same device"
+		row1 "floor: raw cmdq round trip $p (us), no transport, no core, caller sleeps" "$(med ours raw "${p}_ns")" 1000 1 "same device"
+	done
+	for p in p50 p99; do
+		row1 "floor: raw cmdq round trip $p (us), caller busy-waits" "$(med ours raw_spin "${p}_ns")" 1000 1 "same device"
 	done
 	for p in p50 p99; do
 		row "floor: platform service time $p (us, whole chain)" \

@@ -10,10 +10,12 @@
  * completion.  What the transport and the SCMI core add on top of this is
  * their cost.  Test code, never shipped.
  *
- * debugfs /sys/kernel/debug/vscmi_raw/: write a count (1..1000000) to "run";
- * "results" then holds "# bench raw op=clock_rate_get n=... p50_ns=..." and
- * "# hist raw clock_rate_get LO:COUNT ..." lines in the exerciser's format,
- * then "ok bench/raw" or "not ok bench/raw: REASON".
+ * debugfs /sys/kernel/debug/vscmi_raw/: write "COUNT [spin]" (COUNT
+ * 1..1000000) to "run": the caller sleeps until the interrupt completes it,
+ * or with "spin" busy-waits for it (interrupts on, so the CPU never idles).
+ * "results" then holds "# bench KIND op=clock_rate_get n=... p50_ns=..."
+ * and "# hist KIND clock_rate_get LO:COUNT ..." lines in the exerciser's
+ * format (KIND raw or raw_spin), then "ok bench/KIND" or "not ok ...".
  */
 
 #include <linux/completion.h>
@@ -113,8 +115,9 @@ __printf(2, 3) static void vr_out(struct vr_dev *d, const char *fmt, ...)
 }
 
 /* One CLOCK_RATE_GET round trip; returns 0 or a negative error. */
-static int vr_one(struct vr_dev *d, unsigned int i)
+static int vr_one(struct vr_dev *d, unsigned int i, bool spin)
 {
+	u64 end;
 	struct scatterlist out, in, *sgs[] = { &out, &in };
 	u32 hdr = VR_CLOCK_RATE_GET | (VR_CLOCK_PROTO << 10) |
 		  ((i & 0x3ff) << 18);
@@ -129,6 +132,11 @@ static int vr_one(struct vr_dev *d, unsigned int i)
 	if (ret)
 		return ret;
 	virtqueue_kick(d->vq);
+	if (spin) {
+		end = ktime_get_ns() + 5 * NSEC_PER_SEC;
+		while (!completion_done(&d->done) && ktime_get_ns() < end)
+			cpu_relax();
+	}
 	if (!wait_for_completion_timeout(&d->done, msecs_to_jiffies(5000)))
 		return -ETIMEDOUT;
 	if (get_unaligned_le32(d->resp) != hdr || get_unaligned_le32(d->resp + 4))
@@ -136,8 +144,9 @@ static int vr_one(struct vr_dev *d, unsigned int i)
 	return 0;
 }
 
-static int vr_run(struct vr_dev *d, unsigned int count)
+static int vr_run(struct vr_dev *d, unsigned int count, bool spin)
 {
+	const char *kind = spin ? "raw_spin" : "raw";
 	unsigned long errors = 0;
 	size_t n = 0, i, j;
 	u64 *s, t0, sum = 0;
@@ -150,7 +159,7 @@ static int vr_run(struct vr_dev *d, unsigned int count)
 	d->res_len = 0;
 	for (k = 0; k < count; k++) {
 		t0 = ktime_get_ns();
-		ret = vr_one(d, k);
+		ret = vr_one(d, k, spin);
 		if (ret == -ETIMEDOUT)
 			break;	/* the buffer is still the device's */
 		if (ret) {
@@ -162,21 +171,21 @@ static int vr_run(struct vr_dev *d, unsigned int count)
 			cond_resched();
 	}
 	if (!n) {
-		vr_out(d, "# bench raw op=clock_rate_get n=0 errors=%lu\n",
-		       errors);
-		vr_out(d, "not ok bench/raw: no round trip (last error %d)\n",
-		       ret);
+		vr_out(d, "# bench %s op=clock_rate_get n=0 errors=%lu\n",
+		       kind, errors);
+		vr_out(d, "not ok bench/%s: no round trip (last error %d)\n",
+		       kind, ret);
 		goto out;
 	}
 	sort(s, n, sizeof(*s), vr_cmp, NULL);
 	for (i = 0; i < n; i++)
 		sum += s[i];
 #define P(q) s[min_t(size_t, n - 1, (n * (q)) / 1000)]
-	vr_out(d, "# bench raw op=clock_rate_get n=%zu errors=%lu min_ns=%llu p50_ns=%llu p90_ns=%llu p99_ns=%llu p999_ns=%llu max_ns=%llu mean_ns=%llu\n",
-	       n, errors, s[0], P(500), P(900), P(990), P(999), s[n - 1],
+	vr_out(d, "# bench %s op=clock_rate_get n=%zu errors=%lu min_ns=%llu p50_ns=%llu p90_ns=%llu p99_ns=%llu p999_ns=%llu max_ns=%llu mean_ns=%llu\n",
+	       kind, n, errors, s[0], P(500), P(900), P(990), P(999), s[n - 1],
 	       sum / n);
 #undef P
-	vr_out(d, "# hist raw clock_rate_get");
+	vr_out(d, "# hist %s clock_rate_get", kind);
 	for (i = 0; i < n; i = j) {
 		b = vr_bucket(s[i]);
 		for (j = i; j < n && vr_bucket(s[j]) == b; j++)
@@ -185,10 +194,10 @@ static int vr_run(struct vr_dev *d, unsigned int count)
 	}
 	vr_out(d, "\n");
 	if (errors || ret == -ETIMEDOUT)
-		vr_out(d, "not ok bench/raw: %lu errors, last %d\n", errors,
-		       ret);
+		vr_out(d, "not ok bench/%s: %lu errors, last %d\n", kind,
+		       errors, ret);
 	else
-		vr_out(d, "ok bench/raw\n");
+		vr_out(d, "ok bench/%s\n", kind);
 out:
 	vfree(s);
 	return ret == -ETIMEDOUT ? ret : 0;
@@ -198,9 +207,23 @@ static ssize_t vr_run_write(struct file *f, const char __user *ubuf,
 			    size_t len, loff_t *ppos)
 {
 	unsigned int count;
+	char buf[32], *sp;
+	bool spin = false;
 	int ret;
 
-	ret = kstrtouint_from_user(ubuf, len, 0, &count);
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	sp = strchr(buf, ' ');
+	if (sp) {
+		*sp++ = '\0';
+		if (strcmp(strim(sp), "spin"))
+			return -EINVAL;
+		spin = true;
+	}
+	ret = kstrtouint(strim(buf), 0, &count);
 	if (ret)
 		return ret;
 	if (!count || count > VR_MAX_COUNT)
@@ -210,7 +233,7 @@ static ssize_t vr_run_write(struct file *f, const char __user *ubuf,
 		ret = -ENODEV;
 	} else {
 		mutex_lock(&vr->lock);
-		ret = vr_run(vr, count);
+		ret = vr_run(vr, count, spin);
 		mutex_unlock(&vr->lock);
 	}
 	mutex_unlock(&vr_global);
