@@ -87,7 +87,7 @@ _bench_kernel() {
 		done
 	done
 	t_note "bench/$k: $((${BENCH_ROUNDS:-5} * 2)) boots in $(( $(date +%s) - t0 )) s"
-	_bench_env "$k" "$ours" "$up" >"$out/env"
+	_bench_env "$k" "$ours" "$up" | sed 's/^/- /' >"$out/env"
 	_bench_size "$ours" "$up" >"$out/size"
 	"$TESTS/bench/collect.sh" "$k" "$out" "$RESULTS/$k"/bench-{ours,upstream}-*
 	"$TESTS/bench/report.sh" "$k" "$out"
@@ -110,6 +110,7 @@ _bench_env() {
 	echo "QEMU: $("$QEMU" --version | head -n 1); guests under TCG (software emulation, no KVM): -M virt, 4 vCPUs, 1 GB, vhost-user-scmi-pci"
 	echo "Guest kernel: $(kernel_release "$1") (Debian $1); upstream = drivers/firmware/arm_scmi/transports/virtio.c from its linux-source, built out of tree"
 	echo "Platform: tests/platform scmi-platform, default resource set, one daemon per boot"
+	echo "Host load average (1, 5, 15 min) at the end of the run: $(cut -d' ' -f1-3 /proc/loadavg) (other jobs share the host)"
 }
 
 # _bench_size OURS UPSTREAM: "ours|upstream TEXT DATA BSS" of the modules.
