@@ -184,4 +184,4 @@ if [ "$BENCH_EXTRA" = 1 ]; then
 		result_fail polling "$out"
 	fi
 fi
-mark done 0
+mark finished 0
