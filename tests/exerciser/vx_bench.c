@@ -11,11 +11,16 @@
  *   notify SECONDS [SENSOR]        count sensor-update notifications for
  *                                  SECONDS (the host drives the rate)
  * OP is one of clock (clock 0 rate get, default), perf (domain 0 level
- * get), power (domain 0 state get), sensor (sensor 0 read).
+ * get), power (domain 0 state get), sensor (sensor 0 read), atomic (clock 0
+ * state get asking for an atomic transfer, with interrupts off; only when
+ * the transport says it is atomic).
  *
  * Every bench writes one "# bench <kind> key=value ..." line with times in
- * nanoseconds measured with ktime_get_ns(), and one ok/not ok line: not ok
- * when any command failed or nothing was measured.
+ * nanoseconds measured with ktime_get_ns(), one "# hist <kind> <op>
+ * LO:COUNT ..." line (the latency distribution in log buckets, eight per
+ * power of two, LO the bucket's lower bound in ns, empty buckets left out)
+ * and one ok/not ok line: not ok when any command failed or nothing was
+ * measured.
  */
 
 #include <linux/atomic.h>
@@ -36,10 +41,13 @@
 #define VX_BENCH_MAX_SAMPLES	2000000
 #define VX_BENCH_MAX_THREADS	64
 
-enum vx_op { VX_OP_CLOCK, VX_OP_PERF, VX_OP_POWER, VX_OP_SENSOR };
+enum vx_op {
+	VX_OP_CLOCK, VX_OP_PERF, VX_OP_POWER, VX_OP_SENSOR, VX_OP_ATOMIC
+};
 
 static const char * const vx_op_names[] = {
 	"clock_rate_get", "perf_level_get", "power_state_get", "sensor_read",
+	"clock_state_get_atomic",
 };
 
 static int vx_parse_op(const char *s, enum vx_op *op)
@@ -52,6 +60,8 @@ static int vx_parse_op(const char *s, enum vx_op *op)
 		*op = VX_OP_POWER;
 	else if (!strcmp(s, "sensor"))
 		*op = VX_OP_SENSOR;
+	else if (!strcmp(s, "atomic"))
+		*op = VX_OP_ATOMIC;
 	else
 		return -EINVAL;
 	return 0;
@@ -65,8 +75,11 @@ static int vx_op_call(enum vx_op op)
 	const struct scmi_perf_proto_ops *pops;
 	const struct scmi_clk_proto_ops *cops;
 	struct vx_proto *p;
+	unsigned long flags;
+	bool on;
 	u64 v64;
 	u32 v32;
+	int ret;
 
 	switch (op) {
 	case VX_OP_CLOCK:
@@ -93,8 +106,26 @@ static int vx_op_call(enum vx_op op)
 			return -ENODEV;
 		sops = p->ops;
 		return sops->reading_get(p->ph, 0, &v64);
+	case VX_OP_ATOMIC:
+		p = vx_get(SCMI_PROTOCOL_CLOCK);
+		if (!p)
+			return -ENODEV;
+		cops = p->ops;
+		local_irq_save(flags);
+		ret = cops->state_get(p->ph, 0, &on, true);
+		local_irq_restore(flags);
+		return ret;
 	}
 	return -EINVAL;
+}
+
+/* An atomic transfer with interrupts off is safe only on an atomic transport */
+static bool vx_bench_atomic_ok(void)
+{
+	unsigned int thr = 0;
+
+	return vx.handle && vx.handle->is_transport_atomic &&
+	       vx.handle->is_transport_atomic(vx.handle, &thr);
 }
 
 static int vx_cmp_u64(const void *a, const void *b)
@@ -102,6 +133,48 @@ static int vx_cmp_u64(const void *a, const void *b)
 	u64 x = *(const u64 *)a, y = *(const u64 *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+/* Log bucket of @ns: eight per power of two (ns < 16: exact). */
+static unsigned int vx_bucket(u64 ns)
+{
+	unsigned int e;
+
+	if (ns < 16)
+		return ns;
+	e = ilog2(ns);
+	return e * 8 + ((ns >> (e - 3)) & 7);
+}
+
+/* Lower bound in ns of bucket @b. */
+static u64 vx_bucket_lo(unsigned int b)
+{
+	if (b < 16)
+		return b;
+	return (u64)(8 | (b & 7)) << (b / 8 - 3);
+}
+
+/* The "# hist" line of @n sorted samples (as many buckets as fit). */
+static void vx_hist(const char *kind, const char *op, const u64 *s, size_t n)
+{
+	char *line;
+	size_t i = 0, j, len;
+	unsigned int b;
+
+	line = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!line)
+		return;
+	len = scnprintf(line, PAGE_SIZE, "# hist %s %s", kind, op);
+	while (i < n && len < PAGE_SIZE - 48) {
+		b = vx_bucket(s[i]);
+		for (j = i; j < n && vx_bucket(s[j]) == b; j++)
+			;
+		len += scnprintf(line + len, PAGE_SIZE - len, " %llu:%zu",
+				 vx_bucket_lo(b), j - i);
+		i = j;
+	}
+	vx_line("%s", line);
+	kfree(line);
 }
 
 /* Sort @n samples and write the percentile line for @kind. */
@@ -127,6 +200,7 @@ static void vx_report(const char *kind, const char *op, u64 *s, size_t n,
 		wall_ns ? calls * NSEC_PER_SEC / wall_ns : 0,
 		extra ? " " : "", extra ? extra : "");
 #undef P
+	vx_hist(kind, op, s, n);
 	if (errors)
 		vx_fail(vx_n("bench/%s", kind), "%lu commands failed", errors);
 	else
@@ -427,12 +501,17 @@ int vx_bench(int argc, char **argv)
 		if (argc > 3 || a > VX_BENCH_MAX_SAMPLES ||
 		    vx_parse_op(argc == 3 ? argv[2] : NULL, &op))
 			return -EINVAL;
+		if (op == VX_OP_ATOMIC && !vx_bench_atomic_ok()) {
+			vx_skip("bench/rtt", "transport is not atomic");
+			return 0;
+		}
 		return vx_bench_rtt(a, op);
 	}
 	if (!strcmp(argv[0], "throughput")) {
 		if (argc < 3 || argc > 4 || kstrtouint(argv[2], 0, &b) || !b ||
 		    b > 600 || a > VX_BENCH_MAX_THREADS ||
-		    vx_parse_op(argc == 4 ? argv[3] : NULL, &op))
+		    vx_parse_op(argc == 4 ? argv[3] : NULL, &op) ||
+		    op == VX_OP_ATOMIC)
 			return -EINVAL;
 		return vx_bench_throughput(a, b, op);
 	}

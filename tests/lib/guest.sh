@@ -466,13 +466,16 @@ guest_results() {
 			;;
 		esac
 	done < <(printf '%s\n' "$con" | grep -a 'VSCMI-RESULT ')
-	if printf '%s\n' "$con" | grep -aq '^VSCMI-DONE'; then
+	# Here-strings, not "printf | grep -q": grep -q exits at the first
+	# match and, with pipefail, printf's SIGPIPE on a long console would
+	# fail the pipeline.
+	if grep -aq '^VSCMI-DONE' <<<"$con"; then
 		t_pass "$prefix/completed"
 	else
 		t_fail "$prefix/completed" "no VSCMI-DONE (status: $status; console $dir/console.log)"
 	fi
 	bad=$(printf '%s\n' "$con" | grep -av '^VSCMI-' | grep -aE -- "$GUEST_BAD_PATTERNS" | head -n 1)
-	if ! printf '%s\n' "$con" | grep -aq '^VSCMI-DMESG-END'; then
+	if ! grep -aq '^VSCMI-DMESG-END' <<<"$con"; then
 		t_fail "$prefix/dmesg-clean" "no dmesg dump on the console${bad:+; saw: $bad}"
 	elif [ -n "$bad" ]; then
 		t_fail "$prefix/dmesg-clean" "$bad"
