@@ -264,6 +264,20 @@ fault_tests() {
 	ft_end
 	ft_want "platform applied" "$FT_APPLIED" 2
 
+	# The immediate reply of an asynchronous command held back until its
+	# delayed response is in: the core completes the caller on the delayed
+	# response (no timeout); the reply, when it comes, is dropped as late.
+	ft_begin delayed-response-first "fault delay 200 count=2 proto=0x15 msg=0x6"
+	vcall sensor 2 0
+	ft_want "caller ok" "$C_OK" 2
+	wait_delta delayed-response-first late 2 10
+	ft_want timeouts "$(delta delayed-response-first timeouts)" 0
+	ft_want released_early "$(delta delayed-response-first released_early)" 2
+	ft_want "late replies" "$(delta delayed-response-first late)" 2
+	ft_want "invalid_*" "$(invalid_sum delayed-response-first)" 0
+	ft_end
+	ft_want "platform applied" "$FT_APPLIED" 2
+
 	# Response never sent: the buffer stays with the device.
 	ft_begin no-response "fault drop count=2 $FILT"
 	vcall perf 2
