@@ -25,7 +25,7 @@
 
 : "${FT_MODE:=main}"
 : "${FT_TIMEOUT_MS:=500}"
-: "${FT_FLOOD_RATE:=10000}"
+: "${FT_FLOOD_RATE:=11000}"
 : "${FT_FLOOD_S:=10}"
 
 VX=/sys/kernel/debug/vscmi_exerciser
@@ -267,16 +267,33 @@ fault_tests() {
 	# The immediate reply of an asynchronous command held back until its
 	# delayed response is in: the core completes the caller on the delayed
 	# response (no timeout); the reply, when it comes, is dropped as late.
-	ft_begin delayed-response-first "fault delay 200 count=2 proto=0x15 msg=0x6"
+	# (A reply that comes while the woken caller has not yet finished is
+	# delivered and ignored by the core: at least one of the two must be
+	# late, and every late one counted in released_early.)
+	ft_begin delayed-response-first "fault delay 400 count=2 proto=0x15 msg=0x6"
 	vcall sensor 2 0
 	ft_want "caller ok" "$C_OK" 2
-	wait_delta delayed-response-first late 2 10
+	wait_delta delayed-response-first late 1 10
+	sleep 1
 	ft_want timeouts "$(delta delayed-response-first timeouts)" 0
-	ft_want released_early "$(delta delayed-response-first released_early)" 2
-	ft_want "late replies" "$(delta delayed-response-first late)" 2
+	_re=$(delta delayed-response-first released_early)
+	[ "$_re" -ge 1 ] || ft_err "released_early: got $_re, want >= 1"
+	ft_want "late replies = released_early" "$(delta delayed-response-first late)" "$_re"
 	ft_want "invalid_*" "$(invalid_sum delayed-response-first)" 0
 	ft_end
 	ft_want "platform applied" "$FT_APPLIED" 2
+
+	# Delayed responses due at once, so that the device returns a reply
+	# and its delayed response together: the reply must reach the core
+	# first (no out-of-order completion, nothing released early).
+	ft_begin delayed-response-order "delay 0"
+	_ooo=$(dmesg | grep -c 'OoO')
+	vcall sensor 100 0
+	ft_want "caller ok" "$C_OK" 100
+	ft_want released_early "$(delta delayed-response-order released_early)" 0
+	ft_want "core out-of-order reports" "$(($(dmesg | grep -c 'OoO') - _ooo))" 0
+	ft_want dresps "$(delta delayed-response-order dresps)" 100
+	ft_end "delay 1000"
 
 	# Response never sent: the buffer stays with the device.
 	ft_begin no-response "fault drop count=2 $FILT"
@@ -354,8 +371,10 @@ fault_tests() {
 	dropped=$HOST_D
 	got=$(delta notification-flood notifs)
 	note "flood: platform queued $queued in ${FT_FLOOD_S} s, sent $sent, dropped (device queue full) $dropped; module received $got (the core's own queue may drop some: 'flood notifs' is what reached the exerciser)"
-	[ "$queued" -ge $((FT_FLOOD_RATE * FT_FLOOD_S * 9 / 10)) ] ||
-		ft_err "the platform generated only $queued notifications (want >= $((FT_FLOOD_RATE * FT_FLOOD_S)) at $FT_FLOOD_RATE/s)"
+	# The issue asks for at least 10000/s for 10 s (the platform's pacing
+	# loses a few per cent: it is asked for more, FT_FLOOD_RATE).
+	[ "$queued" -ge $((10000 * FT_FLOOD_S)) ] ||
+		ft_err "the platform generated only $queued notifications in $FT_FLOOD_S s at $FT_FLOOD_RATE/s (want >= $((10000 * FT_FLOOD_S)))"
 	ft_want "module notifs = platform notifications_sent" "$got" "$sent"
 	ft_want "invalid_*" "$(invalid_sum notification-flood)" 0
 	ft_want evt_refill_errors "$(delta notification-flood evt_refill_errors)" 0
