@@ -128,6 +128,12 @@ static void vscmi_evt_done(struct virtqueue *vq)
 {
 	struct vscmi_device *vd = vq->vdev->priv;
 
+	/*
+	 * A device answers a command before it sends its delayed response:
+	 * take the replies already on cmdq first, so that a delayed response
+	 * is not delivered ahead of its own immediate reply.
+	 */
+	vscmi_chan_vq_done(&vd->cmd);
 	vscmi_chan_vq_done(&vd->evt);
 }
 
