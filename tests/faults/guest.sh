@@ -25,7 +25,7 @@
 
 : "${FT_MODE:=main}"
 : "${FT_TIMEOUT_MS:=500}"
-: "${FT_FLOOD_RATE:=11000}"
+: "${FT_FLOOD_RATE:=12500}"
 : "${FT_FLOOD_S:=10}"
 
 VX=/sys/kernel/debug/vscmi_exerciser

@@ -72,7 +72,12 @@ while :; do
 			echo "host: guest finished after $((seq - 1)) requests"
 			exit 0
 		fi
-		qemu_alive || { echo "host: QEMU gone after $((seq - 1)) requests"; exit 1; }
+		if ! qemu_alive; then
+			# the guest may have finished just after the look above
+			con | grep -aqE '^VSCMI-NOTE ft-end|^VSCMI-DONE' && { echo "host: guest finished"; exit 0; }
+			echo "host: QEMU gone after $((seq - 1)) requests"
+			exit 1
+		fi
 		sleep 0.2
 	done
 	req=${line#"VSCMI-NOTE ft-req $seq "}
