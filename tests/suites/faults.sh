@@ -102,6 +102,26 @@ _faults_module() {
 	module_build "$k" "$(dirname "$out")/own" >&2 && cp "$(dirname "$out")/own/$MODULE_NAME.ko" "$out"
 }
 
+# _faults_exerciser KERNEL: the exerciser built for KERNEL, cached by the
+# hash of its sources (prints the .ko path)
+_faults_exerciser() {
+	local k=$1 h d
+	h=$(cd "$TESTS/exerciser" && find . -type f \( -name '*.[ch]' -o -name Kbuild \) -print0 |
+		sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+	d=$CACHE/faults/exerciser-$k-$(kernel_release "$k")-$h
+	if [ ! -e "$d/.done" ]; then
+		rm -rf "$d.tmp" && mkdir -p "$d.tmp"
+		kernel_build_module "$k" "$TESTS/exerciser" "$d.tmp" || return 1
+		if grep -q 'warning:' "$d.tmp/build.log"; then
+			echo "exerciser: $(grep -m1 'warning:' "$d.tmp/build.log")" >&2
+			return 1
+		fi
+		touch "$d.tmp/.done"
+		rm -rf "$d" && mv "$d.tmp" "$d"
+	fi
+	echo "$d/vscmi_exerciser.ko"
+}
+
 _faults_kernel() {
 	local k=$1 bdir ko ex script wall to=${VSCMI_FAULTS_BOOT_TIMEOUT:-600} t0 n
 	t0=$(date +%s)
@@ -111,11 +131,10 @@ _faults_kernel() {
 	fi
 	bdir=$RESULTS/$k/faults-build
 	rm -rf "$bdir" && mkdir -p "$bdir"
-	if ! kernel_build_module "$k" "$TESTS/exerciser" "$bdir/exerciser" 2>"$bdir/exerciser.err"; then
+	if ! ex=$(_faults_exerciser "$k" 2>"$bdir/exerciser.err"); then
 		t_fail "faults/$k/exerciser_build" "$(tail -n 1 "$bdir/exerciser.err")"
 		return
 	fi
-	ex=$bdir/exerciser/vscmi_exerciser.ko
 	ko=$bdir/module/virtio_scmi.ko
 	if ! _faults_module "$k" "$ko" 2>"$bdir/module.err"; then
 		t_fail "faults/$k/module_build" "$(tail -n 1 "$bdir/module.err")"
