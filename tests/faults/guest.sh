@@ -24,7 +24,7 @@
 . /lib/vscmi/lib.sh
 
 : "${FT_MODE:=main}"
-: "${FT_TIMEOUT_MS:=500}"
+: "${FT_TIMEOUT_MS:=1000}"
 : "${FT_FLOOD_RATE:=12500}"
 : "${FT_FLOOD_S:=10}"
 
@@ -280,7 +280,10 @@ fault_tests() {
 	_re=$(delta delayed-response-first released_early)
 	_t=$(delta delayed-response-first timeouts)
 	[ "$_re" -ge 1 ] || ft_err "released_early: got $_re, want >= 1"
-	ft_want "timeouts = the core's timeouts" "$_t" "$(($(dmesg | grep -c 'timed out in resp') - _to))"
+	# (a reply arriving between the core's timeout and the release is
+	# delivered, so the counter may stay below the core's count)
+	_ct=$(($(dmesg | grep -c 'timed out in resp') - _to))
+	[ "$_t" -le "$_ct" ] || ft_err "timeouts: got $_t, more than the core's $_ct"
 	wait_delta delayed-response-first late $((_re + _t)) 10
 	ft_want "late replies = released_early + timeouts" "$(delta delayed-response-first late)" $((_re + _t))
 	ft_want "invalid_*" "$(invalid_sum delayed-response-first)" 0
