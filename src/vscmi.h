@@ -139,6 +139,9 @@ struct vscmi_msg {
  * @notifs: notifications received
  * @dresps: delayed responses received
  * @timeouts: commands whose caller gave up (timed out) before the reply
+ * @released_early: commands their caller finished without a timeout before
+ *	the device returned the reply (a delayed response overtook it; the
+ *	reply is then counted in @late)
  * @late: replies received after their caller gave up, dropped
  * @aborted: commands failed because the device was reset under them
  * @invalid: invalid device messages, by enum vscmi_invalid
@@ -155,7 +158,8 @@ struct vscmi_msg {
  * @dir: debugfs directory of this device
  */
 struct vscmi_stats {
-	atomic64_t cmds, resps, notifs, dresps, timeouts, late, aborted;
+	atomic64_t cmds, resps, notifs, dresps, timeouts, released_early;
+	atomic64_t late, aborted;
 	atomic64_t invalid[VSCMI_INV_NR];
 	atomic64_t no_chan, send_errors, evt_refills, evt_refill_errors;
 	atomic_t inflight, inflight_peak;
@@ -245,7 +249,8 @@ int vscmi_chan_send(struct vscmi_chan *ch, u32 hdr, const void *payload,
 		    struct vscmi_msg **out);
 struct vscmi_msg *vscmi_chan_find(struct vscmi_chan *ch, u16 token,
 				  void *cookie);
-bool vscmi_chan_release(struct vscmi_chan *ch, u16 token, void *cookie);
+bool vscmi_chan_release(struct vscmi_chan *ch, u16 token, void *cookie,
+			bool timed_out);
 bool vscmi_chan_poll(struct vscmi_chan *ch, struct vscmi_msg *msg);
 int vscmi_msg_reply(const struct vscmi_msg *msg, s32 *status,
 		    const void **payload, size_t *len);

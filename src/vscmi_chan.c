@@ -465,13 +465,17 @@ struct vscmi_msg *vscmi_chan_find(struct vscmi_chan *ch, u16 token,
  * @ch: the command channel
  * @token: the token the command was sent with
  * @cookie: the caller
+ * @timed_out: the caller gave up waiting for the reply; otherwise it
+ *	finished without it (a delayed response arrived first)
  *
- * Unbinds the buffer.  If the device still owns it (the caller gave up
- * waiting) the buffer is recycled only when the device returns it.
+ * Unbinds the buffer.  If the device still owns it the buffer is recycled
+ * only when the device returns it, and the command is counted in timeouts
+ * or released_early after @timed_out.
  *
  * Return: true if the reply is still outstanding (the command is abandoned).
  */
-bool vscmi_chan_release(struct vscmi_chan *ch, u16 token, void *cookie)
+bool vscmi_chan_release(struct vscmi_chan *ch, u16 token, void *cookie,
+			bool timed_out)
 {
 	struct vscmi_msg *m;
 	unsigned long flags;
@@ -487,7 +491,8 @@ bool vscmi_chan_release(struct vscmi_chan *ch, u16 token, void *cookie)
 	}
 	spin_unlock_irqrestore(&ch->lock, flags);
 	if (abandoned)
-		atomic64_inc(&ch->stats->timeouts);
+		atomic64_inc(timed_out ? &ch->stats->timeouts :
+			     &ch->stats->released_early);
 	return abandoned;
 }
 

@@ -10,6 +10,7 @@
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/virtio.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_ids.h>
@@ -74,12 +75,41 @@ module_param_cb(rx_timeout_ms, &vscmi_uint_ops, &rx_timeout_ms, 0444);
 MODULE_PARM_DESC(rx_timeout_ms,
 		 "Reply timeout in ms (10-600000, default 30000; DT arm,max-rx-timeout-ms overrides)");
 
+/*
+ * The spellings a boolean parameter accepts.  kstrtobool() alone looks at
+ * the first characters only and would take "10", "0x1" or "yellow".
+ */
+static const char * const vscmi_bool_words[] = {
+	"0", "n", "no", "off", "false", "1", "y", "yes", "on", "true",
+};
+
+static int vscmi_bool_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int i;
+
+	/* the bare name means "on", as for any bool parameter */
+	if (!val)
+		return param_set_bool(val, kp);
+	for (i = 0; i < ARRAY_SIZE(vscmi_bool_words); i++)
+		if (!strcasecmp(val, vscmi_bool_words[i]))
+			return param_set_bool(val, kp);
+	pr_err(VSCMI_DRV_NAME ": %s=%s refused: must be 0/1, n/y, no/yes, off/on or false/true\n",
+	       kp->name, val);
+	return -EINVAL;
+}
+
+static const struct kernel_param_ops vscmi_bool_ops = {
+	.flags = KERNEL_PARAM_OPS_FL_NOARG,
+	.set = vscmi_bool_set,
+	.get = param_get_bool,
+};
+
 static bool polling;
-module_param(polling, bool, 0444);
+module_param_cb(polling, &vscmi_bool_ops, &polling, 0444);
 MODULE_PARM_DESC(polling, "Poll for every reply instead of using interrupts");
 
 static bool atomic;
-module_param(atomic, bool, 0444);
+module_param_cb(atomic, &vscmi_bool_ops, &atomic, 0444);
 MODULE_PARM_DESC(atomic,
 		 "Allow atomic (busy-polled, non-sleeping) SCMI transfers");
 
@@ -98,6 +128,12 @@ static void vscmi_evt_done(struct virtqueue *vq)
 {
 	struct vscmi_device *vd = vq->vdev->priv;
 
+	/*
+	 * A device answers a command before it sends its delayed response:
+	 * take the replies already on cmdq first, so that a delayed response
+	 * is not delivered ahead of its own immediate reply.
+	 */
+	vscmi_chan_vq_done(&vd->cmd);
 	vscmi_chan_vq_done(&vd->evt);
 }
 

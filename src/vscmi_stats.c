@@ -43,6 +43,7 @@ static int vscmi_stats_show(struct seq_file *s, void *unused)
 	vscmi_show(s, "notifs", &st->notifs);
 	vscmi_show(s, "dresps", &st->dresps);
 	vscmi_show(s, "timeouts", &st->timeouts);
+	vscmi_show(s, "released_early", &st->released_early);
 	vscmi_show(s, "late", &st->late);
 	vscmi_show(s, "aborted", &st->aborted);
 	for (i = 0; i < VSCMI_INV_NR; i++)

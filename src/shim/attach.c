@@ -185,7 +185,7 @@ static void vscmi_mark_txdone(struct scmi_chan_info *cinfo, int ret,
 	struct vscmi_chan *ch = cinfo->transport_info;
 
 	if (ch)
-		vscmi_chan_release(ch, xfer->hdr.seq, xfer);
+		vscmi_chan_release(ch, xfer->hdr.seq, xfer, ret == -ETIMEDOUT);
 }
 
 static void vscmi_fetch_response(struct scmi_chan_info *cinfo,

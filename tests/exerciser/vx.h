@@ -135,4 +135,7 @@ void vx_dump_state(void);
 /* vx_bench.c */
 int vx_bench(int argc, char **argv);
 
+/* vx_fault.c */
+int vx_fault_cmd(int argc, char **argv);
+
 #endif /* VX_H */

@@ -6,7 +6,8 @@
  *   run      write a command: all, base, power, perf, clock, sensor, reset,
  *            voltage, powercap, system, async, notify, atomic, state
  *            (current power/clock states as "# state ..." lines),
- *            "concurrent N_PER_CPU", "bench ..." (see vx_bench.c)
+ *            "concurrent N_PER_CPU", "bench ..." (see vx_bench.c),
+ *            "call ...", "flood ..." (see vx_fault.c)
  *   results  the last command's result lines: "ok <name>",
  *            "not ok <name>: <reason>", "ok <name> # SKIP <reason>",
  *            "# <comment>", and a closing "# done: N ok, N not ok, N skip"
@@ -218,6 +219,9 @@ static int vx_dispatch(int argc, char **argv)
 	}
 	if (!strcmp(argv[0], "bench"))
 		return vx_bench(argc - 1, argv + 1);
+	/* fault-injection suite: "call", "flood" (vx_fault.c) */
+	if (!strcmp(argv[0], "call") || !strcmp(argv[0], "flood"))
+		return vx_fault_cmd(argc, argv);
 	return -EINVAL;
 }
 

@@ -379,7 +379,9 @@ guest_boot() {
 	export QEMU_MONITOR QEMU_PIDFILE
 	local dev=()
 	if [ "$scmi" = 1 ]; then
-		dev=(-chardev "socket,id=vscmi,path=$PLATFORM_SOCK")
+		# GUEST_CHARDEV_OPTS: extra chardev options (",server=on,wait=on":
+		# QEMU listens, a "--connect" platform connects).
+		dev=(-chardev "socket,id=vscmi,path=$PLATFORM_SOCK${GUEST_CHARDEV_OPTS:-}")
 		if [ "$transport" = pci ]; then
 			dev+=(-device "vhost-user-scmi-pci,chardev=vscmi,id=scmi,bus=rp0")
 		else

@@ -1,0 +1,499 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# Guest side of the "faults" suite (busybox sh, run as /test.sh).
+# tests/suites/faults.sh prepends the settings:
+#   FT_MODE=main|reconnect   main: module parameter checks, then one test
+#                            per platform fault; reconnect: the platform is
+#                            killed and restarted under traffic
+#   FT_TIMEOUT_MS=N          virtio_scmi rx_timeout_ms for the fault tests
+#   FT_FLOOD_RATE=N FT_FLOOD_S=S   notification flood: N/s for S seconds
+#
+# Host control channel (tests/faults/host.sh): the guest prints
+#   VSCMI-NOTE ft-req SEQ KEY | CMD | CMD ...
+# the host runs each CMD as a platform control command, then sets sensor 3
+# (a synchronous sensor) to SEQ * 1000000 + D, D being the platform counter
+# KEY ("stats" or "engine stats") minus its baseline (a KEY written "=NAME"
+# sets the baseline to the current value).  The guest reads sensor 3 until
+# it shows its SEQ: the host has acted, and D is the platform's figure.
+#
+# Every fault is armed for the perf LEVEL_GET responses only (protocol
+# 0x13, message 0x8: "call perf" in the exerciser), so the control channel
+# (sensor reads) and the rest of the traffic are not affected.
+
+. /lib/vscmi/lib.sh
+
+: "${FT_MODE:=main}"
+: "${FT_TIMEOUT_MS:=1000}"
+: "${FT_FLOOD_RATE:=12500}"
+: "${FT_FLOOD_S:=10}"
+
+VX=/sys/kernel/debug/vscmi_exerciser
+FILT="proto=0x13 msg=0x8"
+SEQ=0
+
+# Kernel messages on the console could split our request lines: keep them
+# in dmesg (dumped at the end and checked by the host).
+echo 1 >/proc/sys/kernel/printk
+
+# --- helpers ---------------------------------------------------------------
+
+# vcall OP COUNT [ID]: run "call" in the exerciser; sets C_OK, C_N, C_RC,
+# C_VAL, C_MAX (ms) and C_LINE.  Non-zero if the command did not run.
+vcall() {
+	C_OK=-1 C_RC="?" C_VAL="?" C_MAX="?"
+	if ! echo "call $*" >$VX/run 2>/tmp/vx.err; then
+		C_LINE="'call $*' refused: $(cat /tmp/vx.err)"
+		return 1
+	fi
+	C_LINE=$(grep -m1 '^# call ' $VX/results)
+	for _kv in $C_LINE; do
+		case $_kv in
+		ok=*) C_OK=${_kv#ok=} ;;
+		rc=*) C_RC=${_kv#rc=} ;;
+		value=*) C_VAL=${_kv#value=} ;;
+		max_ms=*) C_MAX=${_kv#max_ms=} ;;
+		esac
+	done
+	return 0
+}
+
+# host KEY CMD...: one request on the control channel (see the top).  Sets
+# HOST_D; non-zero (and FT_ERR) when the host did not answer in 60 s.
+host() {
+	SEQ=$((SEQ + 1))
+	_key=$1
+	shift
+	_req="$_key"
+	for _c in "$@"; do _req="$_req | $_c"; done
+	echo "VSCMI-NOTE ft-req $SEQ $_req"
+	host_wait
+}
+
+# host_wait: wait for the acknowledgement of request $SEQ
+host_wait() {
+	_end=$(($(uptime_s) + 60))
+	while [ "$(uptime_s)" -lt $_end ]; do
+		if vcall sensor 1 3 && [ "$C_OK" = 1 ] && [ $((C_VAL / 1000000)) = $SEQ ]; then
+			HOST_D=$((C_VAL % 1000000))
+			return 0
+		fi
+		sleep 0.2
+	done
+	HOST_D=
+	ft_err "host request $SEQ not acknowledged in 60 s (last read: $C_LINE)"
+	return 1
+}
+
+STATS=
+find_stats() {
+	for _d in /sys/kernel/debug/virtio_scmi/*; do
+		[ -r "$_d/stats" ] && STATS=$_d/stats
+	done
+	[ -n "$STATS" ]
+}
+
+# snap NAME: copy of the module's counters; delta NAME KEY: growth since.
+snap() { cat "$STATS" >"/tmp/st.$1"; }
+stat_of() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }
+delta() {
+	_a=$(stat_of "/tmp/st.$1" "$2")
+	_b=$(stat_of "$STATS" "$2")
+	echo $((_b - _a))
+}
+# invalid_sum NAME: growth of all invalid_* counters since snapshot NAME
+invalid_sum() {
+	_s=0
+	for _k in invalid_short invalid_long invalid_header invalid_type invalid_buffer; do
+		_s=$((_s + $(delta "$1" $_k)))
+	done
+	echo $_s
+}
+
+# wait_delta NAME KEY WANT SECONDS: until KEY grew by at least WANT
+wait_delta() {
+	_end=$(($(uptime_s) + $4))
+	while [ "$(delta "$1" "$2")" -lt "$3" ] && [ "$(uptime_s)" -lt $_end ]; do
+		sleep 0.2
+	done
+}
+
+# --- one fault test --------------------------------------------------------
+# ft_begin NAME CMD...  traffic before, baseline, arm (CMDs on the host)
+# ft_want WHAT GOT WANT  one assertion of the running test
+# ft_end [CMD...]        disarm (fault clear plus CMDs), traffic after,
+#                        result FT_NAME with every failed assertion
+FT_NAME=
+FT_ERR=
+FT_APPLIED=
+
+ft_err() { FT_ERR="${FT_ERR:+$FT_ERR; }$*"; }
+
+ft_want() {
+	[ "$2" = "$3" ] || ft_err "$1: got '$2', want '$3'"
+}
+
+# traffic LABEL: sequential perf and clock reads and an asynchronous
+# sensor read (delayed response), all must succeed
+traffic() {
+	vcall perf 10 && [ "$C_OK" = 10 ] || ft_err "$1: perf reads: $C_LINE"
+	vcall clock 10 && [ "$C_OK" = 10 ] || ft_err "$1: clock reads: $C_LINE"
+	vcall sensor 2 0 && [ "$C_OK" = 2 ] || ft_err "$1: async sensor reads: $C_LINE"
+}
+
+ft_begin() {
+	FT_NAME=$1
+	FT_ERR=
+	shift
+	note "fault $FT_NAME: begin"
+	traffic before
+	# Before arming: some faults send their messages at once.
+	snap "$FT_NAME"
+	host "=faults_applied" "fault clear" "$@"
+}
+
+ft_end() { # [CMD...]
+	host faults_applied "fault clear" "$@"
+	FT_APPLIED=$HOST_D
+	traffic after
+	note "fault $FT_NAME: platform applied $FT_APPLIED; module: $(tr -s ' ' <"$STATS" | tr '\n' ' ')"
+	if [ -z "$FT_ERR" ]; then
+		result_ok "$FT_NAME"
+	else
+		result_fail "$FT_NAME" "$FT_ERR"
+	fi
+}
+
+# ft_reply_fault NAME RC COUNTER CMD...: a fault on N=2 perf replies that
+# the module must refuse: the caller gets RC at once (no timeout), COUNTER
+# grows by 2, nothing else is counted invalid, no timeout.
+ft_reply_fault() {
+	_n=$1 _rc=$2 _ctr=$3
+	shift 3
+	ft_begin "$_n" "$* count=2 $FILT"
+	vcall perf 2
+	ft_want "caller ok" "$C_OK" 0
+	ft_want "caller rc" "$C_RC" "$_rc:2"
+	[ "$C_MAX" != "?" ] && [ "$C_MAX" -lt "$FT_TIMEOUT_MS" ] ||
+		ft_err "caller waited ${C_MAX} ms (timeout $FT_TIMEOUT_MS ms): not failed fast"
+	if [ "$_ctr" = any ]; then
+		ft_want "invalid_*" "$(invalid_sum "$_n")" 2
+	else
+		ft_want "$_ctr" "$(delta "$_n" "$_ctr")" 2
+		ft_want "invalid_* total" "$(invalid_sum "$_n")" 2
+	fi
+	ft_want timeouts "$(delta "$_n" timeouts)" 0
+	ft_want late "$(delta "$_n" late)" 0
+	ft_end
+	ft_want "platform applied" "$FT_APPLIED" 2
+}
+
+# --- setup -----------------------------------------------------------------
+
+load_good() {
+	modprobe virtio_scmi rx_timeout_ms="$FT_TIMEOUT_MS" 2>/tmp/mp.err || {
+		echo "modprobe: $(cat /tmp/mp.err)"
+		return 1
+	}
+	modprobe vscmi_exerciser 2>/tmp/mp.err || {
+		echo "exerciser: $(cat /tmp/mp.err)"
+		return 1
+	}
+	_i=0
+	while [ $_i -lt 200 ]; do
+		grep -q '^bound.* perf' $VX/info 2>/dev/null && grep -q '^bound.* sensor' $VX/info &&
+			find_stats && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	echo "exerciser not bound: $(cat $VX/info 2>&1 | tr '\n' ' ')"
+	return 1
+}
+
+# --- module parameters -----------------------------------------------------
+
+# param NAME VALUE: loading with NAME=VALUE must fail, dmesg must name the
+# parameter, and the module must not stay loaded.
+param() {
+	_t="param/$1=$2"
+	_n0=$(dmesg | wc -l)
+	if modprobe virtio_scmi "$1=$2" 2>/tmp/mp.err; then
+		result_fail "$_t" "accepted ($(cat /sys/module/virtio_scmi/parameters/"$1" 2>/dev/null))"
+		rmmod virtio_scmi 2>/dev/null
+		return
+	fi
+	_msg=$(dmesg | tail -n +$((_n0 + 1)) | grep -F "$1" | head -n 1)
+	if [ -e /sys/module/virtio_scmi ]; then
+		result_fail "$_t" "modprobe failed but the module is loaded"
+		rmmod virtio_scmi 2>/dev/null
+	elif [ -z "$_msg" ]; then
+		result_fail "$_t" "refused without a kernel message naming $1 ($(cat /tmp/mp.err))"
+	else
+		result_ok "$_t"
+		note "$_t: ${_msg#*] }"
+	fi
+}
+
+param_tests() {
+	for v in -1 0 1025 4294967296 abc 1.5; do param max_msg $v; done
+	for v in -1 0 31 4097 99999999999 abc; do param max_msg_size $v; done
+	for v in -1 0 9 600001 4294967296 abc 300ms; do param rx_timeout_ms $v; done
+	for p in polling atomic; do
+		for v in -1 2 10 0x1 abc; do param $p $v; done
+	done
+	# A good load works after all that.
+	if out=$(load_good); then
+		vcall perf 5 && [ "$C_OK" = 5 ] && result_ok param/good-load-after ||
+			result_fail param/good-load-after "perf reads: $C_LINE"
+	else
+		result_fail param/good-load-after "$out"
+	fi
+}
+
+# --- the faults ------------------------------------------------------------
+
+fault_tests() {
+	# Response delayed past the caller's timeout, then delivered.
+	ft_begin late-response "fault delay $((FT_TIMEOUT_MS * 4)) count=2 $FILT"
+	vcall perf 2
+	ft_want "caller rc" "$C_RC" "-110:2"
+	ft_want timeouts "$(delta late-response timeouts)" 2
+	wait_delta late-response late 2 10
+	ft_want "late replies" "$(delta late-response late)" 2
+	ft_want "invalid_*" "$(invalid_sum late-response)" 0
+	ft_end
+	ft_want "platform applied" "$FT_APPLIED" 2
+
+	# The immediate reply of an asynchronous command held back until its
+	# delayed response is in: the core completes the caller on the delayed
+	# response (no timeout); the reply, when it comes, is dropped as late.
+	# (A reply that comes while the woken caller has not yet finished is
+	# delivered and ignored by the core, and a loaded host may deliver the
+	# delayed response late: of 4 tries at least one must be released
+	# early; timeouts counts exactly the core's own timeouts, and every
+	# late reply is a timeout or an early release.)
+	_to=$(dmesg | grep -c 'timed out in resp')
+	ft_begin delayed-response-first "fault delay 400 count=4 proto=0x15 msg=0x6"
+	vcall sensor 4 0
+	ft_want "caller ok" "$C_OK" 4
+	sleep 1
+	_re=$(delta delayed-response-first released_early)
+	_t=$(delta delayed-response-first timeouts)
+	[ "$_re" -ge 1 ] || ft_err "released_early: got $_re, want >= 1"
+	# (a reply arriving between the core's timeout and the release is
+	# delivered, so the counter may stay below the core's count)
+	_ct=$(($(dmesg | grep -c 'timed out in resp') - _to))
+	[ "$_t" -le "$_ct" ] || ft_err "timeouts: got $_t, more than the core's $_ct"
+	wait_delta delayed-response-first late $((_re + _t)) 10
+	ft_want "late replies = released_early + timeouts" "$(delta delayed-response-first late)" $((_re + _t))
+	ft_want "invalid_*" "$(invalid_sum delayed-response-first)" 0
+	ft_end
+	ft_want "platform applied" "$FT_APPLIED" 4
+
+	# Delayed responses due at once, so that the device returns a reply
+	# and its delayed response together: the reply must reach the core
+	# first (no out-of-order completion, nothing released early).
+	ft_begin delayed-response-order "delay 0"
+	_ooo=$(dmesg | grep -c 'OoO')
+	vcall sensor 100 0
+	ft_want "caller ok" "$C_OK" 100
+	ft_want released_early "$(delta delayed-response-order released_early)" 0
+	ft_want "core out-of-order reports" "$(($(dmesg | grep -c 'OoO') - _ooo))" 0
+	ft_want dresps "$(delta delayed-response-order dresps)" 100
+	ft_end "delay 1000"
+
+	# Response never sent: the buffer stays with the device.
+	ft_begin no-response "fault drop count=2 $FILT"
+	vcall perf 2
+	ft_want "caller rc" "$C_RC" "-110:2"
+	ft_want timeouts "$(delta no-response timeouts)" 2
+	sleep 1
+	ft_want late "$(delta no-response late)" 0
+	ft_want inflight "$(delta no-response inflight)" 2
+	ft_end
+	ft_want "platform applied" "$FT_APPLIED" 2
+
+	# Duplicate: the reply arrives, then a copy (type 0) on the eventq.
+	ft_begin duplicate-response "fault duplicate count=2 $FILT"
+	vcall perf 2
+	ft_want "caller ok" "$C_OK" 2
+	wait_delta duplicate-response invalid_type 2 10
+	ft_want invalid_type "$(delta duplicate-response invalid_type)" 2
+	ft_want "invalid_* total" "$(invalid_sum duplicate-response)" 2
+	ft_want timeouts "$(delta duplicate-response timeouts)" 0
+	ft_end
+	ft_want "platform applied" "$FT_APPLIED" 2
+
+	# Replies the module refuses: -ECOMM (-70) at once, counted.
+	ft_reply_fault unknown-token -70 invalid_header fault token unknown
+	ft_reply_fault stale-token -70 invalid_header fault token stale
+	ft_reply_fault wrong-protocol-id -70 invalid_header fault header proto
+	ft_reply_fault wrong-message-id -70 invalid_header fault header msg
+	ft_reply_fault garbage-header-type -70 invalid_header fault header type
+	ft_reply_fault garbage-response -70 any fault garbage
+	ft_reply_fault truncated-below-header -70 invalid_short fault truncate 2
+	ft_reply_fault truncated-below-status -70 invalid_short fault truncate 6
+	ft_reply_fault oversized-used-length -70 invalid_long fault oversize
+
+	# Shorter than the expected payload (header and status only): a
+	# well-formed reply (SCMI replies legitimately vary in length), handed
+	# to the core with an empty payload; the core's LEVEL_GET does not
+	# check the length, so the caller sees success.
+	ft_begin truncated-payload "fault truncate 8 count=2 $FILT"
+	vcall perf 2
+	ft_want "caller ok" "$C_OK" 2
+	ft_want "invalid_*" "$(invalid_sum truncated-payload)" 0
+	ft_want timeouts "$(delta truncated-payload timeouts)" 0
+	ft_end
+	ft_want "platform applied" "$FT_APPLIED" 2
+
+	# Notification flood on an event the exerciser listens to, with perf
+	# reads all along: every notification the device sent reached the
+	# core (module notifs == platform notifications_sent).
+	ft_begin notification-flood
+	host "=notif_queued"
+	host "=notif_dropped"
+	host "=notifications_sent" "notify-rate sensor 1 update $FT_FLOOD_RATE $FT_FLOOD_S"
+	if echo "flood $((FT_FLOOD_S + 2)) 1 perf" >$VX/run 2>/tmp/vx.err; then
+		fl=$(grep -m1 '^# flood ' $VX/results)
+		note "flood: $fl"
+		case $fl in
+		*" rc=none "*) ;;
+		*) ft_err "perf reads during the flood failed: $fl" ;;
+		esac
+	else
+		ft_err "flood command refused: $(cat /tmp/vx.err)"
+	fi
+	host notif_queued "notify-rate off"
+	queued=$HOST_D
+	# Let the device drain its queue, then compare.
+	_prev=-1
+	while [ "$(delta notification-flood notifs)" != "$_prev" ]; do
+		_prev=$(delta notification-flood notifs)
+		sleep 1
+	done
+	host notifications_sent
+	sent=$HOST_D
+	host notif_dropped
+	dropped=$HOST_D
+	got=$(delta notification-flood notifs)
+	note "flood: platform queued $queued in ${FT_FLOOD_S} s, sent $sent, dropped (device queue full) $dropped; module received $got (the core's own queue may drop some: 'flood notifs' is what reached the exerciser)"
+	# The issue asks for at least 10000/s for 10 s (the platform's pacing
+	# loses a few per cent: it is asked for more, FT_FLOOD_RATE).
+	[ "$queued" -ge $((10000 * FT_FLOOD_S)) ] ||
+		ft_err "the platform generated only $queued notifications in $FT_FLOOD_S s at $FT_FLOOD_RATE/s (want >= $((10000 * FT_FLOOD_S)))"
+	ft_want "module notifs = platform notifications_sent" "$got" "$sent"
+	ft_want "invalid_*" "$(invalid_sum notification-flood)" 0
+	ft_want evt_refill_errors "$(delta notification-flood evt_refill_errors)" 0
+	ft_want timeouts "$(delta notification-flood timeouts)" 0
+	ft_end
+	FLOOD_NOTE="queued=$queued sent=$sent received=$got dropped_by_platform=$dropped"
+
+	# Notifications for events the agent never enabled: delivered to the
+	# core (which drops them), nothing invalid, traffic unaffected.
+	ft_begin disabled-event-notifications "fault notify-disabled count=50"
+	vcall perf 20
+	ft_want "caller ok" "$C_OK" 20
+	wait_delta disabled-event-notifications notifs 50 10
+	ft_want notifs "$(delta disabled-event-notifications notifs)" 50
+	ft_want "invalid_*" "$(invalid_sum disabled-event-notifications)" 0
+	ft_end
+	ft_want "platform applied" "$FT_APPLIED" 50
+
+	# Delayed responses for tokens nothing waits for.
+	ft_begin orphan-delayed-response "fault delayed-orphan count=5"
+	vcall perf 20
+	ft_want "caller ok" "$C_OK" 20
+	wait_delta orphan-delayed-response dresps 5 10
+	ft_want dresps "$(delta orphan-delayed-response dresps)" 5
+	ft_want "invalid_*" "$(invalid_sum orphan-delayed-response)" 0
+	ft_want timeouts "$(delta orphan-delayed-response timeouts)" 0
+	ft_end
+	ft_want "platform applied" "$FT_APPLIED" 5
+
+	# eventq starved: commands still work, a delayed response cannot
+	# come (the core gives up after 2 s), queued notifications wait; on
+	# refill everything queued arrives.
+	ft_begin eventq-starved "fault eventq-starve" "fault notify-disabled count=20"
+	vcall perf 20
+	ft_want "caller ok (starved)" "$C_OK" 20
+	vcall sensor 1 0
+	ft_want "async read rc (starved)" "$C_RC" "-110:1"
+	ft_want "notifs (starved)" "$(delta eventq-starved notifs)" 0
+	ft_want "dresps (starved)" "$(delta eventq-starved dresps)" 0
+	host - "fault clear"
+	wait_delta eventq-starved notifs 20 10
+	wait_delta eventq-starved dresps 1 10
+	ft_want "notifs (refilled)" "$(delta eventq-starved notifs)" 20
+	ft_want "dresps (refilled: the late delayed response)" "$(delta eventq-starved dresps)" 1
+	ft_want "invalid_*" "$(invalid_sum eventq-starved)" 0
+	ft_end
+	ft_want "platform applied" "$FT_APPLIED" 21
+}
+
+# --- platform killed and restarted ------------------------------------------
+
+reconnect_test() {
+	FT_NAME=platform-restart
+	FT_ERR=
+	traffic before
+	snap restart
+	# perf reads for 8 s (in the background: the exerciser is busy until
+	# they end) while the host kills the platform (SIGKILL) and starts a
+	# new one on the same socket; then the host's answer is awaited.
+	(echo "flood 8 1 perf" >$VX/run) &
+	bg=$!
+	sleep 1
+	SEQ=$((SEQ + 1))
+	echo "VSCMI-NOTE ft-req $SEQ - | restart-platform"
+	wait $bg
+	fl=$(grep -m1 '^# flood ' $VX/results)
+	note "restart: perf reads across the restart: $fl"
+	# Every call either succeeded or timed out while no platform ran.
+	case $fl in
+	*" rc=none "* | *" rc=-110:"[0-9]*" "*) ;;
+	*) ft_err "reads across the restart: $fl" ;;
+	esac
+	case $fl in
+	*" ok=0 "*) ft_err "no read succeeded across the restart: $fl" ;;
+	esac
+	host_wait
+	# After the restart every command must work again.
+	traffic after
+	note "restart: module: $(tr -s ' ' <"$STATS" | tr '\n' ' ')"
+	# A command the old platform took and never answered times out; the
+	# new one gets the ring back and answers it late: nothing is lost.
+	wait_delta restart late "$(delta restart timeouts)" 10
+	ft_want "late replies = timeouts" "$(delta restart late)" "$(delta restart timeouts)"
+	ft_want "invalid_*" "$(invalid_sum restart)" 0
+	ft_want aborted "$(delta restart aborted)" 0
+	if [ -z "$FT_ERR" ]; then
+		result_ok "$FT_NAME"
+	else
+		result_fail "$FT_NAME" "$FT_ERR"
+	fi
+}
+
+# --- main --------------------------------------------------------------------
+
+t0=$(uptime_s)
+if [ "$FT_MODE" = reconnect ]; then
+	if out=$(load_good); then
+		find_stats
+		reconnect_test
+	else
+		result_fail platform-restart "$out"
+	fi
+else
+	param_tests
+	if [ -n "$STATS" ] || find_stats; then
+		note "module parameters: $(for p in /sys/module/virtio_scmi/parameters/*; do printf '%s=%s ' "${p##*/}" "$(cat "$p")"; done)"
+		fault_tests
+		note "flood figures: $FLOOD_NOTE"
+	else
+		result_fail setup "no virtio_scmi stats in debugfs"
+	fi
+fi
+echo "VSCMI-NOTE ft-end"
+note "faults script took $(($(uptime_s) - t0)) s"
+exit 0

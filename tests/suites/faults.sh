@@ -1,0 +1,166 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# The "faults" suite: our virtio_scmi module against a platform that
+# misbehaves on purpose (tests/platform fault injection), with exerciser
+# traffic before, during and after each fault.
+#
+#   suite_faults KERNEL...      (kernels: suite_kernels, primary by default)
+#
+# Per kernel two boots:
+#   faults-main   virtio_scmi loaded with rx_timeout_ms=$VSCMI_FAULTS_TIMEOUT_MS
+#                 (1000: round trips of 500 ms were seen on a loaded host): first every module parameter with bad values
+#                 (param/NAME=VALUE: refused, dmesg names it), then one test
+#                 per fault, armed and cleared from the host through the
+#                 control channel of tests/faults/host.sh
+#   faults-restart the platform killed (SIGKILL) while commands are in
+#                 flight and a new one started on the same socket
+# Results: faults/<kernel>/<fault>, faults/<kernel>/param/<name>=<value>.
+# Guest script: tests/faults/guest.sh; host helper: tests/faults/host.sh.
+#
+# Environment: VSCMI_FAULTS_TIMEOUT_MS (1000), VSCMI_FAULTS_FLOOD_RATE
+# (12500 notifications/s asked: the platform's pacing falls short on a
+# loaded host, and at least 10000/s must be generated), VSCMI_FAULTS_FLOOD_S (10), VSCMI_FAULTS_BOOT_TIMEOUT
+# (600 s per boot).
+
+declare -F guest_boot >/dev/null || . "$TESTS/lib/guest.sh"
+[ -r "$TESTS/lib/module.sh" ] && ! declare -F module_build >/dev/null &&
+	. "$TESTS/lib/module.sh"
+
+FAULTS_PROTOCOLS="0x11 0x13 0x14 0x15"
+
+# _faults_script DIR MODE: the guest script with its settings
+_faults_script() {
+	local out=$1/$2.sh
+	{
+		echo "FT_MODE=$2 FT_TIMEOUT_MS=${VSCMI_FAULTS_TIMEOUT_MS:-1000}" \
+			"FT_FLOOD_RATE=${VSCMI_FAULTS_FLOOD_RATE:-12500} FT_FLOOD_S=${VSCMI_FAULTS_FLOOD_S:-10}"
+		cat "$TESTS/faults/guest.sh"
+	} >"$out"
+	echo "$out"
+}
+
+# _faults_host_ok PREFIX: the host helper must have served the guest
+_faults_host_ok() {
+	local st
+	st=$(cat "$GUEST_DIR/during.status" 2>/dev/null)
+	if [ "$st" = 0 ]; then
+		t_pass "$1/host-control"
+	else
+		t_fail "$1/host-control" "host helper status '${st:-none}': $(tail -n 1 "$GUEST_DIR/during.log" 2>/dev/null)"
+	fi
+}
+
+_faults_count() {
+	tr -d '\r' <"$GUEST_DIR/console.log" | grep -a 'VSCMI-RESULT ' | grep -avc " param/"
+}
+
+_faults_restart() {
+	local k=$1 ko=$2 ex=$3 to=$4 dir script pid wall
+	dir=$RESULTS/$k/faults-restart
+	mkdir -p "$dir"
+	# QEMU is the vhost-user server here and the platform connects to it
+	# (--connect): a restarted back end reconnects and QEMU hands it the
+	# rings again (tests/platform/README.md, "vhost-user").
+	platform_build "$dir/platform-build.log" || { t_fail "faults/$k/platform-restart" "platform build failed"; return; }
+	rm -f "$dir"/{scmi.sock,ctl.sock,platform.pid,platform.log}
+	PLATFORM_DIR=$dir PLATFORM_SOCK=$dir/scmi.sock PLATFORM_CTL=$dir/ctl.sock
+	export PLATFORM_DIR PLATFORM_SOCK PLATFORM_CTL
+	# (in a subshell: no job report when host.sh kills it)
+	(setsid "$PLATFORM_BIN" --connect "$PLATFORM_SOCK" --control "$PLATFORM_CTL" \
+		--log "$dir/platform.log" --pidfile "$dir/platform.pid" >>"$dir/platform.log" 2>&1 </dev/null &)
+	script=$(_faults_script "$dir" reconnect)
+	GUEST_SCMI_PROTOCOLS=$FAULTS_PROTOCOLS GUEST_CHARDEV_OPTS=",server=on,wait=on" \
+		guest_boot --kernel "$k" --name faults-restart --no-platform --no-autoload \
+		--script "$script" --modules "$ko $ex" --timeout "$to" \
+		--during "bash '$TESTS/faults/host.sh' --restart '--connect $PLATFORM_SOCK'"
+	pid=$(cat "$dir/platform.pid" 2>/dev/null)
+	[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null
+	sleep 0.5
+	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
+	wall=$(cat "$GUEST_DIR/wall" 2>/dev/null)
+	t_note "faults/$k: restart boot ${GUEST_STATUS} after ${wall%.*} s ($GUEST_DIR)"
+	guest_results "faults/$k/restart"
+	_faults_host_ok "faults/$k/restart"
+	grep -a '^host:' "$GUEST_DIR/during.log" | sed 's/^/# /'
+}
+
+# _faults_module KERNEL OUT: our virtio_scmi.ko for KERNEL copied to OUT:
+# the cached build (tests/lib/module.sh) if it is of these sources (the
+# cache is per kernel: another tree may rebuild it meanwhile), else a
+# build of our own.
+_faults_module() {
+	local k=$1 out=$2 ko h
+	mkdir -p "$(dirname "$out")"
+	if ko=$(module_ko "$k"); then
+		h=$(_module_src_hash)
+		(
+			flock 9
+			[ "$(cat "$(dirname "$ko")/src.sha256" 2>/dev/null)" = "$h" ] && cp "$ko" "$out"
+		) 9>"$MODULE_CACHE/.lock-$k" && return 0
+	fi
+	module_build "$k" "$(dirname "$out")/own" >&2 && cp "$(dirname "$out")/own/$MODULE_NAME.ko" "$out"
+}
+
+# _faults_exerciser KERNEL: the exerciser built for KERNEL, cached by the
+# hash of its sources (prints the .ko path)
+_faults_exerciser() {
+	local k=$1 h d
+	h=$(cd "$TESTS/exerciser" && find . -type f \( -name '*.[ch]' -o -name Kbuild \) -print0 |
+		sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+	d=$CACHE/faults/exerciser-$k-$(kernel_release "$k")-$h
+	if [ ! -e "$d/.done" ]; then
+		rm -rf "$d.tmp" && mkdir -p "$d.tmp"
+		kernel_build_module "$k" "$TESTS/exerciser" "$d.tmp" || return 1
+		if grep -q 'warning:' "$d.tmp/build.log"; then
+			echo "exerciser: $(grep -m1 'warning:' "$d.tmp/build.log")" >&2
+			return 1
+		fi
+		touch "$d.tmp/.done"
+		rm -rf "$d" && mv "$d.tmp" "$d"
+	fi
+	echo "$d/vscmi_exerciser.ko"
+}
+
+_faults_kernel() {
+	local k=$1 bdir ko ex script wall to=${VSCMI_FAULTS_BOOT_TIMEOUT:-600} t0 n
+	t0=$(date +%s)
+	if ! kernel_prepare "$k" >/dev/null; then
+		t_fail "faults/$k/prepare" "kernel_prepare $k failed"
+		return
+	fi
+	bdir=$RESULTS/$k/faults-build
+	rm -rf "$bdir" && mkdir -p "$bdir"
+	if ! ex=$(_faults_exerciser "$k" 2>"$bdir/exerciser.err"); then
+		t_fail "faults/$k/exerciser_build" "$(tail -n 1 "$bdir/exerciser.err")"
+		return
+	fi
+	ko=$bdir/module/virtio_scmi.ko
+	if ! _faults_module "$k" "$ko" 2>"$bdir/module.err"; then
+		t_fail "faults/$k/module_build" "$(tail -n 1 "$bdir/module.err")"
+		return
+	fi
+
+	script=$(_faults_script "$bdir" main)
+	GUEST_SCMI_PROTOCOLS=$FAULTS_PROTOCOLS guest_boot --kernel "$k" --name faults-main \
+		--script "$script" --modules "$ko $ex" --no-autoload --timeout "$to" \
+		--during "bash '$TESTS/faults/host.sh'"
+	wall=$(cat "$GUEST_DIR/wall" 2>/dev/null)
+	t_note "faults/$k: main boot ${GUEST_STATUS} after ${wall%.*} s ($GUEST_DIR)"
+	guest_results "faults/$k"
+	_faults_host_ok "faults/$k"
+	n=$(_faults_count)
+	tr -d '\r' <"$GUEST_DIR/console.log" | grep -a 'VSCMI-NOTE fl\|VSCMI-NOTE fault .*: platform' |
+		sed 's/^VSCMI-NOTE /# /' | cut -c1-400
+
+	_faults_restart "$k" "$ko" "$ex" "$to"
+	t_note "faults/$k: $((n + 1)) faults tried, wall time $(( $(date +%s) - t0 )) s"
+}
+
+suite_faults() {
+	local k
+	[ $# -gt 0 ] || { t_fail faults "no kernels"; return; }
+	for k in $(suite_kernels "$@"); do
+		_faults_kernel "$k"
+	done
+}
