@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# The "stress" suite: our virtio_scmi under load and under removal.
+#
+#   suite_stress KERNEL...    (the primary kernels unless --kernel given)
+#
+# One boot per kernel (vhost-user-scmi-pci behind a hotplug-capable
+# pcie-root-port, 2 vCPUs), guest script tests/robust/stress-guest.sh:
+#   traffic   vscmi_traffic callers on every CPU plus the exerciser's
+#             "concurrent" check in a loop for VSCMI_STRESS_TRAFFIC_S (30;
+#             600 for the 10-minute run): every answer compared
+#             with its resource's value (misrouted answers), no error, no
+#             timeout or late reply in the module's counters, cmds = resps
+#             (lost answers)
+#   hotplug   VSCMI_STRESS_HOTPLUGS (100) cycles: traffic running, the
+#             guest powers the slot off (pciehp removes the device with
+#             commands in flight), the host device_del + device_add
+#             (tests/robust/host-stress.sh), the guest waits for the new
+#             device to be bound; exerciser clock check every 10 cycles,
+#             "all" at the end
+#   reload    VSCMI_STRESS_RELOADS (100; 1000 on demand) rmmod/modprobe
+#             cycles of virtio_scmi with traffic running
+# Every guest run fails on oops/BUG/WARN/lockdep/... in dmesg; kmemleak is
+# checked where the kernel has it (Debian's do not: a skip).
+# VSCMI_STRESS_TIMEOUT: boot timeout (default from the counts).
+
+declare -F rb_build >/dev/null || . "$TESTS/robust/host-lib.sh"
+
+_stress_kernel() {
+	local k=$1 traffic=${VSCMI_STRESS_TRAFFIC_S:-30} hp=${VSCMI_STRESS_HOTPLUGS:-100}
+	local rl=${VSCMI_STRESS_RELOADS:-100} to script
+	to=${VSCMI_STRESS_TIMEOUT:-$((300 + traffic + hp * 10 + rl * 6))}
+	rb_build "$k" stress || return
+	script=$RB_BDIR/stress.sh
+	rb_script "$script" "RB_TRAFFIC_S=$traffic RB_HOTPLUGS=$hp RB_RELOADS=$rl" "$RB_DIR/stress-guest.sh"
+	GUEST_SCMI_PROTOCOLS=$RB_PROTOCOLS guest_boot --kernel "$k" --name stress --script "$script" --modules "$RB_MODULES" \
+		--smp 2 --mem 512 --timeout "$to" \
+		--during "bash '$RB_DIR/host-stress.sh' $hp"
+	t_note "stress/$k: boot ${GUEST_STATUS} after $(rb_guest_wall) s ($GUEST_DIR)"
+	rb_notes "$GUEST_DIR" '\(traffic\|hotplug\|reload\|virtio_scmi\):'
+	guest_results "stress/$k"
+	rb_during_ok "stress/$k/hotplug/host_device_del_add"
+}
+
+suite_stress() {
+	local k
+	[ $# -gt 0 ] || { t_fail stress "no kernels"; return; }
+	for k in $(suite_kernels "$@"); do
+		_stress_kernel "$k"
+	done
+}
