@@ -16,7 +16,7 @@
 # checks the platform's own count.
 
 : "${RB_FUZZ_MSGS:=100000}" "${RB_FUZZ_RATE:=1}" "${RB_FUZZ_THREADS:=16}"
-: "${RB_FUZZ_TIMEOUT_MS:=250}" "${RB_FUZZ_MAX_S:=600}"
+: "${RB_FUZZ_TIMEOUT_MS:=2000}" "${RB_FUZZ_MAX_S:=600}"
 
 # received: device messages the driver took from its queues (answers,
 # notifications, delayed responses, late and rejected ones).
@@ -26,6 +26,7 @@ received() {
 }
 
 rb_setup || exit 0
+out=$(vx_quiet all) && result_ok before/exerciser_all || result_fail before/exerciser_all "$out"
 rmmod virtio_scmi && modprobe virtio_scmi rx_timeout_ms="$RB_FUZZ_TIMEOUT_MS" 2>/tmp/mp.err ||
 	{ result_fail setup/reload "$(cat /tmp/mp.err)"; exit 0; }
 if ! rb_bound 20; then
@@ -33,7 +34,6 @@ if ! rb_bound 20; then
 	exit 0
 fi
 note "fuzz: virtio_scmi rx_timeout_ms=$(cat /sys/module/virtio_scmi/parameters/rx_timeout_ms)"
-out=$(vx_quiet all) && result_ok before/exerciser_all || result_fail before/exerciser_all "$out"
 
 want=$(awk -v m="$RB_FUZZ_MSGS" -v r="$RB_FUZZ_RATE" 'BEGIN { printf "%d", m / r * 1.1 + 1 }')
 # The callers read their reference values now, before the mutations.
@@ -59,7 +59,9 @@ done
 vt stop
 dt=$(($(uptime_s) - t0))
 rb_mark fuzz-off
-sleep 2
+# the host stops the fuzzing and the notification stream; let the core's
+# notification queue drain
+sleep 5
 note "fuzz: $dt s, driver received $(($(received) - r0)) device messages (wanted $want), exerciser rounds $rounds, traffic calls=$(vt_stat calls) errors=$(vt_stat errors) wrong=$(vt_stat wrong)"
 note "fuzz: virtio_scmi after fuzzing: $(vs_snap)"
 inv=$(awk '$1 ~ /^invalid_/ { s += $2 } END { print s + 0 }' "$(vs_file)")

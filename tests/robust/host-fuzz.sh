@@ -16,7 +16,7 @@ ctl() { "$TESTS/platform/scmi-platform" ctl "$PLATFORM_CTL" "$@"; }
 rb_wait 'rb-mark fuzz-on$' 600 || { echo "host-fuzz: fuzz-on not seen"; exit 1; }
 ctl reset-stats >/dev/null || { echo "host-fuzz: reset-stats failed"; exit 1; }
 ctl fuzz "$seed" "$rate" || { echo "host-fuzz: fuzz $seed $rate refused"; exit 1; }
-ctl notify-rate clock 0 rate 500 3600 force || echo "host-fuzz: no notification stream"
+ctl notify-rate clock 0 rate 300 3600 force || echo "host-fuzz: no notification stream"
 echo "host-fuzz: fuzz $seed $rate on"
 while ! rb_wait 'rb-mark fuzz-off$' 10; do
 	if tr -d '\r' <"$GUEST_CONSOLE" | grep -aq '^VSCMI-DONE' ||

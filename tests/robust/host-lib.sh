@@ -21,8 +21,25 @@ RB_DIR=$TESTS/robust
 # creates an exerciser device for each (as the guest suite does).
 RB_PROTOCOLS="0x11 0x12 0x13 0x14 0x15 0x16 0x17 0x18"
 
+# _rb_build_cached KERNEL DIR: build tests/DIR (exerciser or robust) into
+# $RB_BDIR/DIR, from a cache keyed by the sources' hash.
+_rb_build_cached() {
+	local k=$1 d=$2 h c
+	h=$(cd "$TESTS/$d" && find . -maxdepth 1 -type f \( -name '*.[ch]' -o -name Kbuild \) -print0 |
+		sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+	c=$CACHE/module-by-hash/$d-$k-$(kernel_release "$k")-$h
+	mkdir -p "$CACHE/module-by-hash"
+	(
+		flock 9
+		[ -e "$c/build.log" ] && exit 0
+		rm -rf "$c.tmp"
+		kernel_build_module "$k" "$TESTS/$d" "$c.tmp" && mv "$c.tmp" "$c"
+	) 9>"$CACHE/module-by-hash/.lock-$d-$k" || return 1
+	rm -rf "${RB_BDIR:?}/$d" && cp -r "$c" "$RB_BDIR/$d"
+}
+
 rb_build() {
-	local k=$1 s=$2 ko d try
+	local k=$1 s=$2 d
 	if ! kernel_prepare "$k" >/dev/null; then
 		t_fail "$s/$k/prepare" "kernel_prepare $k failed"
 		return 1
@@ -30,7 +47,7 @@ rb_build() {
 	RB_BDIR=$RESULTS/$k/$s-build
 	rm -rf "$RB_BDIR" && mkdir -p "$RB_BDIR"
 	for d in exerciser robust; do
-		if ! kernel_build_module "$k" "$TESTS/$d" "$RB_BDIR/$d" 2>"$RB_BDIR/$d.err"; then
+		if ! _rb_build_cached "$k" "$d" 2>"$RB_BDIR/$d.err"; then
 			t_fail "$s/$k/build_$d" "$(tail -n 1 "$RB_BDIR/$d.err")"
 			return 1
 		fi
@@ -39,27 +56,21 @@ rb_build() {
 			return 1
 		fi
 	done
-	# The module cache has one build per kernel, shared by every work
-	# tree using the cache: take a copy of ours (checked under the
-	# cache's lock) so that another tree's rebuild cannot swap it.
-	for try in 1 2 3; do
-		if ! ko=$(module_ko "$k" 2>"$RB_BDIR/module.err"); then
-			t_fail "$s/$k/build_module" "$(tail -n 1 "$RB_BDIR/module.err")"
-			return 1
-		fi
-		if (
-			flock 9
-			[ "$(cat "$(dirname "$ko")/src.sha256" 2>/dev/null)" = "$(_module_src_hash)" ] &&
-				cp "$ko" "$RB_BDIR/virtio_scmi.ko"
-		) 9>"$MODULE_CACHE/.lock-$k"; then
-			break
-		fi
-		rm -f "$RB_BDIR/virtio_scmi.ko"
-	done
-	if [ ! -e "$RB_BDIR/virtio_scmi.ko" ]; then
-		t_fail "$s/$k/build_module" "the shared module cache kept changing under us ($ko)"
+	# tests/lib/module.sh keeps one build per kernel, shared by every work
+	# tree using the cache (each rebuilds it for its own sources): keep
+	# ours keyed by the source hash instead.
+	d=$CACHE/module-by-hash/$k-$(kernel_release "$k")-$(_module_src_hash)
+	mkdir -p "$CACHE/module-by-hash"
+	if ! (
+		flock 9
+		[ -e "$d/virtio_scmi.ko" ] && exit 0
+		rm -rf "$d.tmp"
+		module_build "$k" "$d.tmp" >"$RB_BDIR/module.err" 2>&1 && mv "$d.tmp" "$d"
+	) 9>"$CACHE/module-by-hash/.lock-$k"; then
+		t_fail "$s/$k/build_module" "$(tail -n 1 "$RB_BDIR/module.err")"
 		return 1
 	fi
+	cp "$d/virtio_scmi.ko" "$RB_BDIR/virtio_scmi.ko" || return 1
 	RB_MODULES="$RB_BDIR/virtio_scmi.ko $RB_BDIR/exerciser/vscmi_exerciser.ko $RB_BDIR/robust/vscmi_traffic.ko"
 	return 0
 }

@@ -9,15 +9,27 @@
 # fault at the guest's "rb-mark delay-on MS" / "rb-mark delay-off" lines;
 # the guest cannot hear back, so it waits 2 s after each mark.
 
-: "${RB_PM_CYCLES:=20}" "${RB_INFLIGHT:=300 3000}" "${RB_PM_IMAGES:=2}"
+: "${RB_PM_CYCLES:=20}" "${RB_INFLIGHT:=300 3000}" "${RB_PM_IMAGES:=0}"
 
 rb_setup || exit 0
 
-# traffic_works NAME: the exerciser's checks pass and the background
-# callers get answers again.
+# The callers ask clocks only (start THREADS 0 1): genpd switches power and
+# performance domains off and on across a system sleep, so their values
+# legitimately change; clock rates do not.
+rb_no_wrong() {
+	if [ "$(vt_stat wrong)" = 0 ]; then
+		result_ok "$1"
+	else
+		result_fail "$1" "$(vt_stat wrong) wrong answers; first: $(vt_line first_wrong)"
+	fi
+}
+
+# traffic_works: the exerciser's checks pass and the background callers
+# get answers again.  No exerciser check that sets clock rates: the
+# callers compare every clock rate with the one read at their start.
 traffic_works() {
 	_c0=$(vt_stat calls)
-	out=$(vx_quiet clock) || { echo "$out"; return 1; }
+	out=$(vx_quiet "concurrent 5") || { echo "$out"; return 1; }
 	out=$(vx_quiet perf) || { echo "$out"; return 1; }
 	out=$(vx_quiet sensor) || { echo "$out"; return 1; }
 	_i=0
@@ -33,14 +45,14 @@ traffic_works() {
 # /sys/power/state" at pm_test LEVEL with background traffic, exerciser
 # checks after each.
 pm_cycles() {
-	_n=$1 _st=$2 _lv=$3
+	pn=$1 _st=$2 _lv=$3
 	case " $(cat /sys/power/pm_test) " in
 	*" $_lv "*|*"[$_lv]"*) ;;
-	*) result_skip "$_n" "pm_test has no '$_lv' level"; return ;;
+	*) result_skip "$pn" "pm_test has no '$_lv' level"; return ;;
 	esac
 	echo "$_lv" >/sys/power/pm_test
 	vt reset
-	vt start 2
+	vt start 2 0 1
 	_good=0 _first= _i=0 _t0=$(cut -d' ' -f1 /proc/uptime)
 	while [ $_i -lt "$RB_PM_CYCLES" ]; do
 		_i=$((_i + 1))
@@ -56,13 +68,13 @@ pm_cycles() {
 	done
 	echo none >/sys/power/pm_test
 	vt stop
-	note "pm: $_n: $_good of $RB_PM_CYCLES cycles in $(awk -v b="$_t0" '{ printf "%.1f", $1 - b }' /proc/uptime) s; traffic calls=$(vt_stat calls) errors=$(vt_stat errors) wrong=$(vt_stat wrong)"
-	[ -z "$_first" ] || note "pm: $_n: first failure: $_first"
-	expect_eq "$_n/cycles" "$_good" "$RB_PM_CYCLES"
+	note "pm: $pn: $_good of $RB_PM_CYCLES cycles in $(awk -v b="$_t0" '{ printf "%.1f", $1 - b }' /proc/uptime) s; traffic calls=$(vt_stat calls) errors=$(vt_stat errors) wrong=$(vt_stat wrong)"
+	[ -z "$_first" ] || note "pm: $pn: first failure: $_first"
+	expect_eq "$pn/cycles" "$_good" "$RB_PM_CYCLES"
 	# Freezing stops the callers' commands (they fail while the device
 	# is down: errors are expected), never answers them wrongly.
-	expect_eq "$_n/no_wrong_answers" "$(vt_stat wrong)" 0
-	expect_eq "$_n/inflight_zero" "$(vs_stat inflight)" 0
+	rb_no_wrong "$pn/no_wrong_answers"
+	expect_eq "$pn/inflight_zero" "$(vs_stat inflight)" 0
 }
 
 # The pm_test wait (5 s by default) is a parameter of kernel/power/suspend.c
@@ -107,7 +119,7 @@ esac
 # (devices frozen again, the image's memory copied in, devices restored).
 image_cycles() {
 	if [ "$RB_PM_IMAGES" = 0 ]; then
-		result_skip hibernate/image "VSCMI_PM_IMAGES=0"
+		result_skip hibernate/image "image cycles run on demand (VSCMI_PM_IMAGES=N): the 6.12 guest ended during the first one"
 		return
 	fi
 	case " $(cat /sys/power/state) " in
@@ -125,7 +137,7 @@ image_cycles() {
 	echo test_resume >/sys/power/disk
 	echo none >/sys/power/pm_test
 	vt reset
-	vt start 2
+	vt start 2 0 1
 	_good=0 _first= _i=0 _t0=$(cut -d' ' -f1 /proc/uptime)
 	while [ $_i -lt "$RB_PM_IMAGES" ]; do
 		_i=$((_i + 1))
@@ -144,7 +156,7 @@ image_cycles() {
 	note "pm: hibernate/image: $_good of $RB_PM_IMAGES image cycles in $(awk -v b="$_t0" '{ printf "%.1f", $1 - b }' /proc/uptime) s; $(dmesg | grep -c 'PM: hibernation: Image restored\|Image loading done\|Restoring' ) restore messages; traffic calls=$(vt_stat calls) errors=$(vt_stat errors) wrong=$(vt_stat wrong)"
 	[ -z "$_first" ] || note "pm: hibernate/image: first failure: $_first"
 	expect_eq hibernate/image/cycles "$_good" "$RB_PM_IMAGES"
-	expect_eq hibernate/image/no_wrong_answers "$(vt_stat wrong)" 0
+	rb_no_wrong hibernate/image/no_wrong_answers
 	expect_eq hibernate/image/inflight_zero "$(vs_stat inflight)" 0
 }
 image_cycles
@@ -163,7 +175,7 @@ for ms in $RB_INFLIGHT; do
 	rb_mark "delay-on $ms"
 	sleep 2
 	vt reset
-	vt start 2
+	vt start 2 0 1
 	# wait until commands are pending at the platform
 	sleep 1
 	pend=$(vs_stat inflight)
@@ -184,10 +196,10 @@ for ms in $RB_INFLIGHT; do
 	rb_mark delay-off
 	sleep 2
 	vt reset
-	vt start 2
+	vt start 2 0 1
 	out=$(traffic_works) && result_ok "$n/traffic_after" || result_fail "$n/traffic_after" "$out"
 	vt stop
-	expect_eq "$n/no_wrong_answers" "$(vt_stat wrong)" 0
+	rb_no_wrong "$n/no_wrong_answers"
 	expect_eq "$n/inflight_zero" "$(vs_stat inflight)" 0
 	note "pm: $n: aborted +$(( $(vs_stat aborted) - ab0 )), timeouts +$(( $(vs_stat timeouts) - to0 ))"
 done

@@ -9,10 +9,11 @@
  * are not freezable unless they ask to be).
  *
  * Debugfs, /sys/kernel/debug/vscmi_traffic/:
- *   control  "start THREADS [PAUSE_US]": THREADS callers (0: one per
- *            online CPU, bound to it), each looping over clock rate gets,
- *            perf level gets and power state gets of every resource,
- *            PAUSE_US (0) between commands; "stop"; "reset" (counters)
+ *   control  "start THREADS [PAUSE_US [KINDS]]": THREADS callers (0: one
+ *            per online CPU, bound to it), each looping over clock rate
+ *            gets, perf level gets and power state gets of every resource
+ *            (KINDS, a mask: 1 clock, 2 perf, 4 power; default 7), PAUSE_US
+ *            (0) between commands; "stop"; "reset" (counters)
  *   stats    "name value" lines: running, calls, errors, wrong, removes,
  *            then first_error/first_wrong text lines
  *
@@ -84,6 +85,7 @@ struct vt_thread {
  * @threads: the callers
  * @nthreads: callers started
  * @pause_us: pause between commands
+ * @kinds: mask of the enum vt_kind values the callers use
  * @calls: answers that matched the reference
  * @errors: commands that returned an error
  * @wrong: answers that differed from the reference
@@ -98,6 +100,7 @@ struct vt_state {
 	struct vt_thread threads[VT_MAX_THREADS];
 	unsigned int nthreads;
 	unsigned int pause_us;
+	unsigned int kinds;
 	atomic64_t calls, errors, wrong, removes;
 	spinlock_t text_lock; /* first_error, first_wrong */
 	char first_error[VT_TEXT];
@@ -165,7 +168,8 @@ static int vt_thread_fn(void *arg)
 	while (!kthread_should_stop()) {
 		kind = k % VT_NKINDS;
 		k++;
-		if (!vt.proto[kind].ops || !vt.proto[kind].n)
+		if (!(vt.kinds & BIT(kind)) || !vt.proto[kind].ops ||
+		    !vt.proto[kind].n)
 			continue;
 		id = (k / VT_NKINDS + t->idx) % vt.proto[kind].n;
 		val = 0;
@@ -252,7 +256,8 @@ static int vt_reference_locked(void)
 	return any ? 0 : -ENODEV;
 }
 
-static int vt_start_locked(unsigned int threads, unsigned int pause_us)
+static int vt_start_locked(unsigned int threads, unsigned int pause_us,
+			   unsigned int kinds)
 {
 	unsigned int cpu, i = 0;
 	struct task_struct *task;
@@ -264,6 +269,12 @@ static int vt_start_locked(unsigned int threads, unsigned int pause_us)
 	ret = vt_reference_locked();
 	if (ret)
 		return ret;
+	for (i = 0; i < VT_NKINDS; i++)
+		if (!vt.proto[i].n)
+			kinds &= ~BIT(i);
+	if (!(kinds & (BIT(VT_NKINDS) - 1)))
+		return -ENODEV;
+	vt.kinds = kinds;
 	vt.pause_us = pause_us;
 	if (per_cpu)
 		threads = min_t(unsigned int, num_online_cpus(), VT_MAX_THREADS);
@@ -296,7 +307,7 @@ static int vt_start_locked(unsigned int threads, unsigned int pause_us)
 static ssize_t vt_control_write(struct file *file, const char __user *ubuf,
 				size_t count, loff_t *ppos)
 {
-	unsigned int threads = 0, pause_us = 0;
+	unsigned int threads = 0, pause_us = 0, kinds = BIT(VT_NKINDS) - 1;
 	char cmd[64];
 	int ret = 0;
 
@@ -309,9 +320,9 @@ static ssize_t vt_control_write(struct file *file, const char __user *ubuf,
 
 	mutex_lock(&vt.lock);
 	if (!strncmp(cmd, "start", 5)) {
-		if (sscanf(cmd + 5, "%u %u", &threads, &pause_us) < 1)
+		if (sscanf(cmd + 5, "%u %u %u", &threads, &pause_us, &kinds) < 1)
 			threads = 0;
-		ret = vt_start_locked(threads, pause_us);
+		ret = vt_start_locked(threads, pause_us, kinds);
 	} else if (!strcmp(cmd, "stop")) {
 		vt_stop_locked();
 	} else if (!strcmp(cmd, "reset")) {

@@ -13,7 +13,7 @@
 # while vscmi_traffic callers and the exerciser drive every protocol
 # (asynchronous commands and notifications included; a forced clock
 # notification stream keeps the eventq busy).  virtio_scmi runs with a
-# short reply timeout (VSCMI_FUZZ_TIMEOUT_MS, 250) so lost replies cost
+# short reply timeout (VSCMI_FUZZ_TIMEOUT_MS, 2000 ms; 30 s by default) so lost replies cost
 # little.  Then, fuzzing off: nothing left in flight, counters sane, the
 # same driver instance answers every exerciser check and 5 s of traffic
 # without error or timeout, and a reloaded one too; no oops/WARN/... in
@@ -31,7 +31,7 @@ declare -F rb_build >/dev/null || . "$TESTS/robust/host-lib.sh"
 
 _fuzz_kernel() {
 	local k=$1 msgs=${VSCMI_FUZZ_MSGS:-100000} rate=${VSCMI_FUZZ_RATE:-1} seed to script
-	local tmo=${VSCMI_FUZZ_TIMEOUT_MS:-250} fuzzed failed0=$T_FAILED repro
+	local tmo=${VSCMI_FUZZ_TIMEOUT_MS:-2000} fuzzed failed0=$T_FAILED repro
 	seed=${VSCMI_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 	repro="VSCMI_FUZZ_SEED=$seed VSCMI_FUZZ_MSGS=$msgs VSCMI_FUZZ_RATE=$rate tests/run fuzz --kernel $k"
 	to=${VSCMI_FUZZ_TIMEOUT:-$((240 + msgs / 200))}
