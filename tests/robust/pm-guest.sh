@@ -9,7 +9,7 @@
 # fault at the guest's "rb-mark delay-on MS" / "rb-mark delay-off" lines;
 # the guest cannot hear back, so it waits 2 s after each mark.
 
-: "${RB_PM_CYCLES:=20}" "${RB_INFLIGHT:=300 3000}" "${RB_PM_IMAGES:=0}"
+: "${RB_PM_CYCLES:=20}" "${RB_INFLIGHT:=300 20000}" "${RB_PM_IMAGES:=0}"
 
 rb_setup || exit 0
 
@@ -179,12 +179,13 @@ for ms in $RB_INFLIGHT; do
 	# wait until commands are pending at the platform
 	sleep 1
 	pend=$(vs_stat inflight)
-	note "pm: $n: $pend commands in flight before freeze"
+	note "pm: $n: $pend commands in flight 1 s before the freeze"
 	if [ "${pend:-0}" -gt 0 ]; then
-		result_ok "$n/pending_at_freeze"
+		result_ok "$n/pending_before_freeze"
 	else
-		result_fail "$n/pending_at_freeze" "no command in flight (inflight=$pend)"
+		result_fail "$n/pending_before_freeze" "no command in flight (inflight=$pend)"
 	fi
+	w0=$(dmesg | grep -c 'commands still unanswered at freeze')
 	if echo freeze >/sys/power/state 2>/tmp/pm.err; then
 		result_ok "$n/cycle"
 	else
@@ -192,6 +193,16 @@ for ms in $RB_INFLIGHT; do
 	fi
 	echo none >/sys/power/pm_test
 	note "pm: $n: after freeze: $(vs_snap)"
+	# Held longer than the driver's 1 s freeze wait: its freeze callback
+	# must have found commands outstanding and failed them.
+	if [ "$ms" -gt 1000 ]; then
+		w1=$(dmesg | grep -c 'commands still unanswered at freeze')
+		if [ "$w1" -gt "$w0" ]; then
+			result_ok "$n/failed_at_freeze"
+		else
+			result_fail "$n/failed_at_freeze" "no 'commands still unanswered at freeze' from virtio_scmi: nothing was outstanding when its freeze ran"
+		fi
+	fi
 	vt stop
 	rb_mark delay-off
 	sleep 2

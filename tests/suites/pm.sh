@@ -22,8 +22,9 @@
 #   inflight/delay_<MS>ms             a freeze while the platform holds
 #             every response MS ms (fault "delay MS always", armed by
 #             tests/robust/host-pm.sh): commands pending at freeze, for
-#             MS in VSCMI_PM_INFLIGHT ("300 3000": answered during the
-#             driver's 1 s freeze wait / failed by it); then traffic again
+#             MS in VSCMI_PM_INFLIGHT ("300 20000": answered during the
+#             driver's 1 s freeze wait / failed by it, which the driver
+#             must report: failed_at_freeze); then traffic again
 # Kernels without CONFIG_PM_DEBUG (no /sys/power/pm_test) report every
 # test skipped with that reason.  The 6.12 kernel has no knob for the
 # hibernation pm_test wait: 5 s per hibernation cycle there.
@@ -31,10 +32,10 @@
 declare -F rb_build >/dev/null || . "$TESTS/robust/host-lib.sh"
 
 _pm_kernel() {
-	local k=$1 cycles=${VSCMI_PM_CYCLES:-20} inflight=${VSCMI_PM_INFLIGHT:-300 3000} to script n
+	local k=$1 cycles=${VSCMI_PM_CYCLES:-20} inflight=${VSCMI_PM_INFLIGHT:-300 20000} to script n
 	local images=${VSCMI_PM_IMAGES:-0} append=""
 	n=$(wc -w <<<"$inflight")
-	to=${VSCMI_PM_TIMEOUT:-$((300 + cycles * 4 * 8 + n * 30 + images * 60))}
+	to=${VSCMI_PM_TIMEOUT:-$((300 + cycles * 4 * 8 + n * 60 + images * 60))}
 	rb_build "$k" pm || return
 	script=$RB_BDIR/pm.sh
 	rb_script "$script" "RB_PM_CYCLES=$cycles RB_INFLIGHT='$inflight' RB_PM_IMAGES=$images" "$RB_DIR/pm-guest.sh"
