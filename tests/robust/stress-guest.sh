@@ -62,7 +62,7 @@ if [ "$RB_HOTPLUGS" -gt 0 ] && [ -z "$slot" ]; then
 elif [ "$RB_HOTPLUGS" -gt 0 ]; then
 	note "hotplug slot $slot: $(cat "$slot/address" 2>/dev/null)"
 	vt reset
-	good=0 first= i=0 t0=$(uptime_s) trm=0 tadd=0
+	good=0 first= i=0 t0=$(uptime_s) trm=0 tadd=0 late=0
 	while [ $i -lt "$RB_HOTPLUGS" ]; do
 		i=$((i + 1))
 		r0=$(vt_stat removes)
@@ -81,8 +81,13 @@ elif [ "$RB_HOTPLUGS" -gt 0 ]; then
 			break
 		fi
 		if ! echo 0 >"$slot/power" 2>/tmp/hp.err; then
-			first=${first:-"cycle $i: slot power off: $(cat /tmp/hp.err)"}
-			break
+			# On a loaded host pciehp's own 5 s may have run out
+			# first: the device is gone all the same.
+			if rb_scmi_dev >/dev/null; then
+				first=${first:-"cycle $i: slot power off: $(cat /tmp/hp.err)"}
+				break
+			fi
+			late=$((late + 1))
 		fi
 		b=$(cut -d' ' -f1 /proc/uptime)
 		if rb_scmi_dev >/dev/null; then
@@ -104,7 +109,7 @@ elif [ "$RB_HOTPLUGS" -gt 0 ]; then
 		good=$((good + 1))
 	done
 	vt stop
-	note "hotplug: $good of $RB_HOTPLUGS cycles in $(($(uptime_s) - t0)) s (device_del to removed $trm s, removed to bound $tadd s in all), traffic calls=$(vt_stat calls) errors=$(vt_stat errors) removes=$(vt_stat removes)"
+	note "hotplug: $good of $RB_HOTPLUGS cycles in $(($(uptime_s) - t0)) s (device_del to removed $trm s, removed to bound $tadd s in all; $late removed by pciehp's own 5 s timer before the guest asked), traffic calls=$(vt_stat calls) errors=$(vt_stat errors) removes=$(vt_stat removes)"
 	[ -z "$first" ] || note "hotplug: first failure: $first"
 	expect_eq hotplug/cycles "$good" "$RB_HOTPLUGS"
 	rb_devs_stable hotplug/protocol_devices_released "$devs0"
