@@ -35,7 +35,7 @@ _pm_kernel() {
 	local k=$1 cycles=${VSCMI_PM_CYCLES:-20} inflight=${VSCMI_PM_INFLIGHT:-300 20000} to script n
 	local images=${VSCMI_PM_IMAGES:-0} append=""
 	n=$(wc -w <<<"$inflight")
-	to=${VSCMI_PM_TIMEOUT:-$((300 + cycles * 4 * 8 + n * 60 + images * 60))}
+	to=${VSCMI_PM_TIMEOUT:-$((300 + cycles * 4 * 25 + n * 60 + images * 120))}
 	rb_build "$k" pm || return
 	script=$RB_BDIR/pm.sh
 	rb_script "$script" "RB_PM_CYCLES=$cycles RB_INFLIGHT='$inflight' RB_PM_IMAGES=$images" "$RB_DIR/pm-guest.sh"
