@@ -86,8 +86,15 @@ vt start 0
 sleep 5
 vt stop
 rb_traffic_clean after/traffic
-out=$(vx_quiet all) && result_ok after/exerciser_all || result_fail after/exerciser_all "$out"
+# Live paths on the fuzzed instance: commands on every CPU with their
+# answers compared, notifications delivered to a consumer (this failed
+# before empty notifications were refused: the core's event queue stayed
+# wedged).  Not "all": the core caches what it read during the fuzzing
+# (rate lists, names, attributes), mutated answers legitimately poison
+# those caches and the exerciser compares them; "all" runs on a fresh
+# instance below.
 out=$(vx_quiet "concurrent 20") && result_ok after/exerciser_concurrent || result_fail after/exerciser_concurrent "$out"
+out=$(vx_quiet notify) && result_ok after/exerciser_notify || result_fail after/exerciser_notify "$out"
 expect_eq after/no_timeouts "$(( $(vs_stat timeouts) - to0 ))" 0
 # And a fresh instance with the default timeout.
 if rmmod virtio_scmi && modprobe virtio_scmi && rb_bound 20; then
