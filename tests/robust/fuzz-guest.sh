@@ -12,7 +12,8 @@
 # The host (tests/robust/host-fuzz.sh) turns the platform's fuzzing on at
 # "rb-mark fuzz-on" and off at "rb-mark fuzz-off".  The guest cannot read
 # the platform's counter: it fuzzes until the driver has received
-# RB_FUZZ_MSGS / RB_FUZZ_RATE device messages plus 10 %, and the host
+# RB_FUZZ_MSGS / RB_FUZZ_RATE device messages plus 30 % (its count runs
+# ahead of the platform's: 98171 mutated for 110001 received was seen), and the host
 # checks the platform's own count.
 
 : "${RB_FUZZ_MSGS:=100000}" "${RB_FUZZ_RATE:=1}" "${RB_FUZZ_THREADS:=16}"
@@ -35,7 +36,7 @@ if ! rb_bound 20; then
 fi
 note "fuzz: virtio_scmi rx_timeout_ms=$(cat /sys/module/virtio_scmi/parameters/rx_timeout_ms)"
 
-want=$(awk -v m="$RB_FUZZ_MSGS" -v r="$RB_FUZZ_RATE" 'BEGIN { printf "%d", m / r * 1.1 + 1 }')
+want=$(awk -v m="$RB_FUZZ_MSGS" -v r="$RB_FUZZ_RATE" 'BEGIN { printf "%d", m / r * 1.3 + 1 }')
 # The callers read their reference values now, before the mutations.
 vt reset
 vt start "$RB_FUZZ_THREADS" || result_fail fuzz/traffic_start "vscmi_traffic start refused"
