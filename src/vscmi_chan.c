@@ -173,6 +173,15 @@ static u32 vscmi_evt_check(struct vscmi_chan *ch, struct vscmi_msg *m)
 	vscmi_hdr_unpack(hdr, &h);
 	if (h.type == VSCMI_TYPE_DELAYED_RESP && m->used_len < VSCMI_OVERHEAD)
 		vscmi_invalid(ch, m, VSCMI_INV_SHORT);
+	/*
+	 * Every SCMI notification carries at least one 32-bit field (the
+	 * agent or resource id).  The core queues an empty one and its event
+	 * dispatcher then stops on the zero-byte payload read with the event
+	 * still in flight: that protocol's queue never drains again.
+	 */
+	else if (h.type == VSCMI_TYPE_NOTIFICATION &&
+		 m->used_len < VSCMI_HDR_SIZE + sizeof(u32))
+		vscmi_invalid(ch, m, VSCMI_INV_SHORT);
 	else if (h.type != VSCMI_TYPE_DELAYED_RESP &&
 		 h.type != VSCMI_TYPE_NOTIFICATION)
 		vscmi_invalid(ch, m, VSCMI_INV_TYPE);

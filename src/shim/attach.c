@@ -41,6 +41,7 @@
 #include <linux/of.h>
 #include <linux/of_platform.h>
 #include <linux/platform_device.h>
+#include <linux/scmi_protocol.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -361,12 +362,63 @@ err_free:
 	return ret;
 }
 
+/* Name prefix of the devices the core creates for its channels */
+#define VSCMI_CORE_CHAN_DEV	"__scmi_transport_device"
+
+/* device_for_each_child() callback: take the first protocol device */
+static int vscmi_first_protocol_dev(struct device *dev, void *data)
+{
+	struct scmi_device **found = data;
+	struct scmi_device *sdev;
+
+	if (!dev->bus || strcmp(dev->bus->name, "scmi_protocol"))
+		return 0;
+	sdev = to_scmi_dev(dev);
+	if (!sdev->name || !strncmp(sdev->name, VSCMI_CORE_CHAN_DEV,
+				    strlen(VSCMI_CORE_CHAN_DEV)))
+		return 0;
+	get_device(dev);
+	*found = sdev;
+	return 1;
+}
+
+/*
+ * The core creates one SCMI device per protocol and requesting driver under
+ * the instance, but its remove destroys only its channel devices: the
+ * protocol devices would outlive the instance (a leak per unbind, and the
+ * single system power device slot stays taken, so a new instance gets no
+ * system power device).  By the time the virtio remove runs, the device
+ * links (protocol device -> "arm-scmi" -> virtio device) have unbound
+ * their drivers and the core; destroy them before "arm-scmi" goes.
+ */
+static void vscmi_destroy_protocol_devs(struct device *parent)
+{
+	struct scmi_device *sdev;
+
+	for (;;) {
+		sdev = NULL;
+		device_for_each_child(parent, &sdev, vscmi_first_protocol_dev);
+		if (!sdev)
+			break;
+		scmi_device_destroy(parent, sdev->protocol_id, sdev->name);
+		if (device_is_registered(&sdev->dev)) {
+			/* not found by the core: do not loop on it */
+			dev_err(parent, "SCMI device %s (protocol 0x%02x) not destroyed\n",
+				dev_name(&sdev->dev), sdev->protocol_id);
+			put_device(&sdev->dev);
+			break;
+		}
+		put_device(&sdev->dev);
+	}
+}
+
 /**
  * vscmi_attach_remove() - tear the SCMI instance down
  * @vd: the device; its queues are still live
  *
- * Unregistering "arm-scmi" unbinds the core (if still bound), which frees
- * its channels through chan_free before this returns.
+ * The instance's protocol devices go first, then unregistering "arm-scmi"
+ * unbinds the core (if still bound), which frees its channels through
+ * chan_free before this returns.
  */
 void vscmi_attach_remove(struct vscmi_device *vd)
 {
@@ -374,6 +426,7 @@ void vscmi_attach_remove(struct vscmi_device *vd)
 
 	if (!at)
 		return;
+	vscmi_destroy_protocol_devs(&at->pdev->dev);
 	platform_device_unregister(at->pdev);
 	WRITE_ONCE(vscmi_inst, NULL);
 	vd->attach = NULL;

@@ -8,7 +8,8 @@
  * (7.3.4) drivers/firmware/arm_scmi/common.h and protocols.h, and the BTF of
  * the Debian 6.12.117 / 7.2.13 / 7.3.4 arm64 kernels (pahole).  Only the
  * layout is reproduced here; the transport never calls into the core except
- * through the two function pointers of struct scmi_transport_core_operations.
+ * through the two function pointers of struct scmi_transport_core_operations
+ * and, on remove, the exported scmi_device_destroy() (declared below).
  */
 #ifndef VSCMI_SHIM_CORE_COMMON_H
 #define VSCMI_SHIM_CORE_COMMON_H
@@ -237,5 +238,14 @@ struct scmi_transport_core_operations {
 	TYPE(scmi_xfer, lock)					\
 	TYPE(scmi_xfer, priv)					\
 	vscmi_struct_list_end(TYPE)
+
+/*
+ * Exported by drivers/firmware/arm_scmi/bus.c (same prototype from 6.12 to
+ * 7.3) but declared only in the core's private common.h: destroys the SCMI
+ * device of @protocol and driver @name under @parent (an instance), if any.
+ * The core's own remove leaves the protocol devices of an instance in
+ * place; vscmi_attach_remove() uses this to take them along.
+ */
+void scmi_device_destroy(struct device *parent, int protocol, const char *name);
 
 #endif /* VSCMI_SHIM_CORE_COMMON_H */

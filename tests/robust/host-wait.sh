@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Sourced by the --during helpers of the fuzz, stress and pm suites.
+#
+#   rb_wait PATTERN SECONDS [COUNT]   like guest_wait_console, but gives up
+#                                     (status 1) as soon as the guest is
+#                                     done (VSCMI-DONE) or QEMU is gone,
+#                                     so a guest that stopped early does
+#                                     not hold the boot for SECONDS
+
+rb_wait() {
+	local pat=$1 secs=$2 count=${3:-1} end con
+	end=$(($(date +%s) + secs))
+	while :; do
+		con=$(tr -d '\r' <"${GUEST_CONSOLE:?}" 2>/dev/null)
+		[ "$(grep -acE -- "$pat" <<<"$con")" -ge "$count" ] && return 0
+		grep -aq '^VSCMI-DONE' <<<"$con" && return 1
+		if [ -r "${QEMU_PIDFILE:-}" ] && ! kill -0 "$(cat "$QEMU_PIDFILE")" 2>/dev/null; then
+			return 1
+		fi
+		[ "$(date +%s)" -ge "$end" ] && return 1
+		sleep 0.2
+	done
+}

@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# The "stress" suite: our virtio_scmi under load and under removal.
+#
+#   suite_stress KERNEL...    (the primary kernels unless --kernel given)
+#
+# One boot per kernel (vhost-user-scmi-pci behind a hotplug-capable
+# pcie-root-port, 2 vCPUs), guest script tests/robust/stress-guest.sh:
+#   traffic   vscmi_traffic callers on every CPU plus the exerciser's
+#             "concurrent" check in a loop for VSCMI_STRESS_TRAFFIC_S (30;
+#             600 for the 10-minute run): every answer compared
+#             with its resource's value (misrouted answers), no error, no
+#             timeout or late reply in the module's counters, cmds = resps
+#             (lost answers)
+#   hotplug   VSCMI_STRESS_HOTPLUGS (20; the 100 on demand)
+#             cycles: traffic running, the host's device_del (attention
+#             button), the guest removes the device through the slot's
+#             power file instead of waiting pciehp's 5 s (commands in
+#             flight), the host's device_add (tests/robust/host-stress.py),
+#             the guest waits for the new device to be bound; exerciser
+#             clock check every 10 cycles, "all" at the end; 3-7 s a cycle
+#             under TCG, hence the default count
+#   reload    VSCMI_STRESS_RELOADS (50; 1000 on demand) rmmod/modprobe
+#             cycles of virtio_scmi with traffic running
+#   Both: the SCMI bus holds as many devices as before and the exerciser
+#   is bound to all eight protocols again (protocol_devices_released)
+# Every guest run fails on oops/BUG/WARN/lockdep/... in dmesg; kmemleak is
+# checked where the kernel has it (Debian's do not: a skip).
+# VSCMI_STRESS_TIMEOUT: boot timeout (default from the counts, sized for
+# a loaded 2-core host: 19 s a hot-unplug cycle was seen).
+
+declare -F rb_build >/dev/null || . "$TESTS/robust/host-lib.sh"
+
+_stress_kernel() {
+	local k=$1 traffic=${VSCMI_STRESS_TRAFFIC_S:-30} hp=${VSCMI_STRESS_HOTPLUGS:-20}
+	local rl=${VSCMI_STRESS_RELOADS:-50} to script
+	to=${VSCMI_STRESS_TIMEOUT:-$((600 + traffic + hp * 25 + rl * 15))}
+	rb_build "$k" stress || return
+	script=$RB_BDIR/stress.sh
+	rb_script "$script" "RB_TRAFFIC_S=$traffic RB_HOTPLUGS=$hp RB_RELOADS=$rl" "$RB_DIR/stress-guest.sh"
+	GUEST_SCMI_PROTOCOLS=$RB_PROTOCOLS guest_boot --kernel "$k" --name stress --script "$script" --modules "$RB_MODULES" \
+		--smp 2 --mem 512 --timeout "$to" \
+		--during "python3 '$RB_DIR/host-stress.py' $hp"
+	t_note "stress/$k: boot ${GUEST_STATUS} after $(rb_guest_wall) s ($GUEST_DIR)"
+	rb_notes "$GUEST_DIR" '\(traffic\|hotplug\|reload\|virtio_scmi\):'
+	guest_results "stress/$k"
+	rb_during_ok "stress/$k/hotplug/host_device_del_add"
+}
+
+suite_stress() {
+	local k
+	[ $# -gt 0 ] || { t_fail stress "no kernels"; return; }
+	for k in $(suite_kernels "$@"); do
+		_stress_kernel "$k"
+	done
+}
