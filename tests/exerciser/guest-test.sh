@@ -330,8 +330,8 @@ if [ ! -e /sys/power/pm_test ]; then
 		result_skip "freeze/$m" "kernel without CONFIG_PM_DEBUG (/sys/power/pm_test missing)"
 	done
 else
-	[ -w /sys/module/kernel/parameters/pm_test_delay ] &&
-		echo 0 >/sys/module/kernel/parameters/pm_test_delay
+	[ -w /sys/module/suspend/parameters/pm_test_delay ] &&
+		echo 0 >/sys/module/suspend/parameters/pm_test_delay
 	levels=$(cat /sys/power/pm_test)
 	note "pm_test levels: $levels"
 	for m in devices platform; do
