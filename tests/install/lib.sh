@@ -90,6 +90,11 @@ inst_chroot() {
 INST_CROSS_PKGS=(build-essential crossbuild-essential-arm64 debhelper dh-dkms libkmod-dev:arm64 pkgconf:arm64)
 
 inst_builder_tar() {
+	mkdir -p "$CACHE/install"
+	( flock 9 && _inst_builder_build ) 9>"$CACHE/install/.cross.lock"
+}
+
+_inst_builder_build() {
 	local tar uri key log t0
 	key=$(printf '%s\n' trixie amd64+arm64 "${INST_CROSS_PKGS[@]}" | sha256sum | cut -c1-12)
 	tar=$CACHE/install/cross-trixie-$key.tar
@@ -119,7 +124,7 @@ inst_diag_deb() {
 		src/virtio-scmi-diag/*.1 2>/dev/null | sha256sum | cut -c1-12)
 	deb=$CACHE/install/diag-$key/virtio-scmi-diag_${v}_arm64.deb
 	if [ ! -s "$deb" ]; then
-		btar=$( (flock 9 && inst_builder_tar) 9>"$CACHE/install/.cross.lock") || return 1
+		btar=$(inst_builder_tar) || return 1
 		dir=$CACHE/install/work/builder
 		inst_unpack "$btar" "$dir"
 		pkg_tree "$dir/build/virtio-scmi-$v"
