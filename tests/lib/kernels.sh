@@ -119,6 +119,7 @@ kernel_btf() {
 	_kneed "$1" || return
 	local f
 	f=$KCACHE/$1/chroot$(kernel_headers "$1")/vmlinux
+	sanitize_is_local "$1" && f=${f%/vmlinux}/$SANITIZE_BTF
 	[ -r "$f" ] || return 1
 	echo "$f"
 }

@@ -21,8 +21,8 @@
 #   root/boot/vmlinuz-<rel> the arm64 Image; root/boot/config-<rel>
 #   root/lib/modules/<rel>/ modules_install output (depmod'ed)
 #   chroot/                 build chroot; /usr/src/linux-source (hard links
-#                           to $CACHE/src), /usr/src/linux-obj (O=, with
-#                           vmlinux + BTF), /usr/src/linux-headers-<rel>
+#                           to $CACHE/src), /usr/src/linux-obj (O=;
+#                           scmi-core.btf there), /usr/src/linux-headers-<rel>
 #                           -> linux-obj (what kernel_build_module uses)
 #   build-seconds           wall time of the cold kernel build (make only)
 #   size                    Image, vmlinux and module sizes (bytes)
@@ -31,6 +31,8 @@
 SANITIZE_KERNEL=${SANITIZE_KERNEL:-7.3-debug}
 SANITIZE_BASE=${SANITIZE_BASE:-7.3}
 SANITIZE_FRAGMENT=$TESTS/sanitize/debug.config
+# Detached BTF of the arm_scmi core in the O= directory (see _sanitize_btf).
+SANITIZE_BTF=scmi-core.btf
 # Bump when the recipe below changes in a way that changes the build.
 SANITIZE_RECIPE=1
 
@@ -77,7 +79,7 @@ _sanitize_build() {
 	local d=$1 src root obj=/usr/src/linux-obj rel t0 mk
 	src=$(kernel_source "$SANITIZE_BASE") || return 1
 	root=$d/chroot
-	mk=(make -C /usr/src/linux-source O=$obj ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+	mk=(make -C /usr/src/linux-source "O=$obj" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 	if [ ! -e "$root/.sanitize-base" ]; then
 		log "sanitize: copying the $SANITIZE_BASE build chroot"
 		rm -rf "$root" && mkdir -p "$root"
@@ -115,6 +117,7 @@ _sanitize_build() {
 	cp "$root$obj/arch/arm64/boot/Image" "$d/root/boot/vmlinuz-$rel"
 	cp "$root$obj/.config" "$d/root/boot/config-$rel"
 	ln -sfn linux-obj "$root/usr/src/linux-headers-$rel"
+	_sanitize_btf "$d" || return 1
 	# make -C <headers> M=... must cross-compile without extra arguments,
 	# as it does with Debian's headers: the O= wrapper Makefile says how.
 	_sanitize_wrapper "$root$obj/Makefile" || return 1
@@ -128,7 +131,26 @@ _sanitize_build() {
 	} >"$d/size"
 }
 
-# _sanitize_wrapper MAKEFILE: add ARCH and CROSS_COMPILE to the O= wrapper.
+# _sanitize_btf DIR: BTF of the arm_scmi core for the module's layout check
+# without DEBUG_INFO for the whole kernel: the core's driver.c compiled once
+# more, with its exact kbuild command plus -g, and pahole's detached BTF of
+# that object (every core structure the shim declares is in that unit).
+_sanitize_btf() {
+	local d=$1 root=$1/chroot obj=/usr/src/linux-obj cmd
+	[ -s "$root$obj/$SANITIZE_BTF" ] && return 0
+	cmd=$(sed -n 's/^savedcmd_[^ ]* := //p' "$root$obj/drivers/firmware/arm_scmi/.driver.o.cmd") || return 1
+	[ -n "$cmd" ] || { echo "sanitize: no compile command of arm_scmi/driver.o" >&2; return 1; }
+	cmd=$(printf '%s\n' "$cmd" | sed -e 's/-Wp,-MMD,[^ ]*//' \
+		-e 's| -o drivers/firmware/arm_scmi/driver.o | -g -fno-eliminate-unused-debug-types -o /tmp/scmi-btf.o |')
+	_sanitize_chroot_run "$root" sh -c "cd $obj && $cmd && pahole --btf_encode_detached=$obj/$SANITIZE_BTF /tmp/scmi-btf.o" \
+		>>"$d/build.log" 2>&1 || { echo "sanitize: BTF of the arm_scmi core failed (log $d/build.log)" >&2; return 1; }
+	rm -f "$root/tmp/scmi-btf.o"
+	[ -s "$root$obj/$SANITIZE_BTF" ]
+}
+
+# _sanitize_wrapper MAKEFILE: add ARCH and CROSS_COMPILE to the O= wrapper,
+# and point the module's layout check (src/shim/layout.mk) at our BTF: the
+# vmlinux there has none.
 _sanitize_wrapper() {
 	local f=$1
 	grep -q '^# vscmi-sanitize' "$f" && return 0
@@ -136,7 +158,8 @@ _sanitize_wrapper() {
 		echo '# vscmi-sanitize: cross build for arm64 by default'
 		echo 'ARCH ?= arm64'
 		echo 'CROSS_COMPILE ?= aarch64-linux-gnu-'
-		echo 'export ARCH CROSS_COMPILE'
+		echo "VSCMI_BTF ?= /usr/src/linux-obj/$SANITIZE_BTF"
+		echo 'export ARCH CROSS_COMPILE VSCMI_BTF'
 		cat "$f"
 	} >"$f.new" && mv "$f.new" "$f"
 }
@@ -162,7 +185,7 @@ sanitize_kernel_prepare() {
 	fi
 	# $KCACHE/<name> is what every kernels.sh accessor reads.
 	if [ "$(readlink "$KCACHE/$name" 2>/dev/null)" != "../sanitize/$key" ]; then
-		(flock 9 && rm -rf "$KCACHE/$name" && ln -sfn "../sanitize/$key" "$KCACHE/$name") \
+		(flock 9 && rm -rf "${KCACHE:?}/$name" && ln -sfn "../sanitize/$key" "$KCACHE/$name") \
 			9>"$KCACHE/.lock-$name"
 	fi
 }
