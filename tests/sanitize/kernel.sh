@@ -24,7 +24,9 @@
 #                           to $CACHE/src), /usr/src/linux-obj (O=;
 #                           scmi-core.btf there), /usr/src/linux-headers-<rel>
 #                           -> linux-obj (what kernel_build_module uses)
-#   build-seconds           wall time of the cold kernel build (make only)
+#   build-seconds           wall time of the cold kernel build (make only;
+#                           from its first start if it was interrupted)
+#   SANITIZE_JOBS           make -j (2)
 #   size                    Image, vmlinux and module sizes (bytes)
 #   build.log               the kernel build's output
 
@@ -76,7 +78,7 @@ _sanitize_config_check() {
 
 # _sanitize_build DIR: the build proper (resumable: make is incremental).
 _sanitize_build() {
-	local d=$1 src root obj=/usr/src/linux-obj rel t0 mk
+	local d=$1 src root obj=/usr/src/linux-obj rel mk
 	src=$(kernel_source "$SANITIZE_BASE") || return 1
 	root=$d/chroot
 	mk=(make -C /usr/src/linux-source "O=$obj" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
@@ -100,11 +102,13 @@ _sanitize_build() {
 		_sanitize_config_check "$root$obj/.config" || return 1
 		touch "$d/.configured"
 	fi
-	t0=$(date +%s)
+	# build-seconds: wall time from the first start of the build to its
+	# end (an interrupted build resumes where it stopped).
+	[ -s "$d/build-start" ] || date +%s >"$d/build-start"
 	log "sanitize: building the $SANITIZE_KERNEL kernel (log $d/build.log)"
 	_sanitize_chroot_run "$root" "${mk[@]}" -j"${SANITIZE_JOBS:-2}" Image modules >>"$d/build.log" 2>&1 ||
 		{ tail -n 30 "$d/build.log" >&2; return 1; }
-	[ -s "$d/build-seconds" ] || echo $(( $(date +%s) - t0 )) >"$d/build-seconds"
+	[ -s "$d/build-seconds" ] || echo $(( $(date +%s) - $(cat "$d/build-start") )) >"$d/build-seconds"
 	rel=$(cat "$root$obj/include/config/kernel.release") || return 1
 	rm -rf "$root/tmp/modroot" "$d/root"
 	_sanitize_chroot_run "$root" "${mk[@]}" INSTALL_MOD_PATH=/tmp/modroot modules_install \
