@@ -17,12 +17,15 @@
 #                                always runs on SANITIZE_KERNEL (7.3-debug)
 #
 # Results: sanitize/kernel-build, sanitize/kernel-config,
-# sanitize/kmemleak/<boot>, and the guest/, faults/, fuzz/ tests of the runs
+# sanitize/control/{load,kasan,kmemleak,dmesg-check} (positive controls with
+# tests/sanitize/canary), sanitize/kmemleak/<boot>, and the guest/, faults/, fuzz/ tests of the runs
 # under the kernel name 7.3-debug.
 # Environment: VSCMI_SANITIZE_FUZZ_MSGS (10000): fuzzed messages of the short
-# fuzz run (passed as VSCMI_FUZZ_MSGS).
+# fuzz run (passed as VSCMI_FUZZ_MSGS); VSCMI_SANITIZE_TIMEOUT (900 s) for
+# the canary boot; SANITIZE_JOBS (2): make -j of the kernel build.
 
 declare -F kernel_prepare >/dev/null || . "$TESTS/lib/kernels.sh"
+declare -F guest_boot >/dev/null || . "$TESTS/lib/guest.sh"
 
 # The options the suite is about: present in the kernel actually built.
 SANITIZE_REQUIRED="CONFIG_KASAN CONFIG_KASAN_GENERIC CONFIG_KFENCE CONFIG_DEBUG_KMEMLEAK CONFIG_PROVE_LOCKING
@@ -79,6 +82,50 @@ _sanitize_kmemleak() {
 	done < <(find "$RESULTS/$k" -name console.log -newer "$since" 2>/dev/null | sort)
 }
 
+# _sanitize_controls K: positive controls.  A guest of its own loads
+# tests/sanitize/canary (a leak and a one-byte out-of-bounds read on
+# purpose); KASAN and kmemleak must report both, and the dmesg check every
+# guest run uses (GUEST_BAD_PATTERNS) must flag the boot.  Without these a
+# clean run could also mean a sanitizer that reports nothing.
+_sanitize_controls() {
+	local k=$1 out=$RESULTS/$k/sanitize-canary-build script con rep
+	if ! kernel_build_module "$k" "$TESTS/sanitize/canary" "$out" 2>"$RESULTS/.sanitize-canary.err"; then
+		t_fail sanitize/control/build "canary module: $(tail -n 2 "$RESULTS/.sanitize-canary.err" | tr '\n' ' ')"
+		return
+	fi
+	script=$(mktemp)
+	cat >"$script" <<'EOS'
+modprobe vscmi_canary leak=1 oob=1 && echo "VSCMI-CANARY loaded"
+# kmemleak reports objects older than 5 s only.
+sleep 6
+EOS
+	guest_boot --kernel "$k" --name sanitize-canary --no-scmi --script "$script" \
+		--modules "$out/vscmi_canary.ko" --timeout "${VSCMI_SANITIZE_TIMEOUT:-900}"
+	rm -f "$script"
+	con=$(tr -d '\r' <"$GUEST_DIR/console.log")
+	t_note "sanitize: canary boot $GUEST_STATUS ($GUEST_DIR)"
+	if ! printf '%s\n' "$con" | grep -aq '^VSCMI-CANARY loaded'; then
+		t_fail sanitize/control/load "vscmi_canary did not load (status $GUEST_STATUS; $GUEST_DIR/console.log)"
+		return
+	fi
+	if printf '%s\n' "$con" | grep -aq 'BUG: KASAN: slab-out-of-bounds in vscmi_canary'; then
+		t_pass sanitize/control/kasan
+	else
+		t_fail sanitize/control/kasan "no KASAN report for the canary's out-of-bounds read"
+	fi
+	rep=$(printf '%s\n' "$con" | sed -n '/^VSCMI-KMEMLEAK-BEGIN/,/^VSCMI-KMEMLEAK-END/p')
+	if printf '%s\n' "$rep" | grep -aq 'unreferenced object' && printf '%s\n' "$rep" | grep -aq vscmi_canary; then
+		t_pass sanitize/control/kmemleak
+	else
+		t_fail sanitize/control/kmemleak "kmemleak did not report the canary's leak${rep:+ (scan ran)}"
+	fi
+	if printf '%s\n' "$con" | grep -av '^VSCMI-' | grep -aqE -- "$GUEST_BAD_PATTERNS"; then
+		t_pass sanitize/control/dmesg-check
+	else
+		t_fail sanitize/control/dmesg-check "GUEST_BAD_PATTERNS does not match the canary's reports"
+	fi
+}
+
 # _sanitize_other SUITE K: run suite_SUITE on K when that suite exists in
 # this tree (in this shell: the counters of tests/lib/report.sh add up).
 _sanitize_other() {
@@ -127,6 +174,8 @@ suite_sanitize() {
 	t_note "sanitize: $(kernel_release "$k") $secs in $(( $(date +%s) - t0 )) s; cold build (make) took" \
 		"$(cat "$d/build-seconds") s; sizes: $(tr '\n' ' ' <"$d/size")"
 	_sanitize_kconfig "$k"
+
+	_sanitize_controls "$k"
 
 	since=$RESULTS/.sanitize-since
 	mkdir -p "$RESULTS/$k"
