@@ -58,6 +58,10 @@ _sanitize_kmemleak() {
 		boot=${con#"$RESULTS/$k/"}
 		boot=${boot%/console.log}
 		rep=$(tr -d '\r' <"$con" | sed -n '/^VSCMI-KMEMLEAK-BEGIN/,/^VSCMI-KMEMLEAK-END/p')
+		if tr -d '\r' <"$con" | grep -aq '^VSCMI-KMEMLEAK-FAILED'; then
+			t_fail "sanitize/kmemleak/$boot" "the guest's kmemleak scan was refused ($con)"
+			continue
+		fi
 		if [ -z "$rep" ]; then
 			if tr -d '\r' <"$con" | grep -aq '^VSCMI-DONE'; then
 				t_fail "sanitize/kmemleak/$boot" "the guest finished without a kmemleak scan ($con)"
