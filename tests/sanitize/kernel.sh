@@ -81,7 +81,10 @@ _sanitize_build() {
 	local d=$1 src root obj=/usr/src/linux-obj rel mk
 	src=$(kernel_source "$SANITIZE_BASE") || return 1
 	root=$d/chroot
-	mk=(make -C /usr/src/linux-source "O=$obj" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+	# The release names the build (key): module caches keyed by release
+	# (tests/lib/module.sh, upstream_transport) never mix two configs.
+	mk=(make -C /usr/src/linux-source "O=$obj" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+		"LOCALVERSION=-$(basename "$d" | cut -c1-8)")
 	if [ ! -e "$root/.sanitize-base" ]; then
 		log "sanitize: copying the $SANITIZE_BASE build chroot"
 		rm -rf "$root" && mkdir -p "$root"
