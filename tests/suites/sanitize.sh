@@ -82,7 +82,8 @@ _sanitize_kmemleak() {
 			/unreferenced object/ { if (b && m) c++; b = 1; m = 0 }
 			/virtio_scmi|vscmi/ { m = 1 }
 			END { if (b && m) c++; print c + 0 }')
-		first=$(printf '%s\n' "$rep" | grep -m1 -A12 'unreferenced object' | tr '\n' '|' | tr -s ' ')
+		first=$(printf '%s\n' "$rep" | awk '/unreferenced object/ { n++ } n == 1 && !/^VSCMI-/' | head -n 14 |
+			tr '\n' '|' | tr -s ' ')
 		t_fail "sanitize/kmemleak/$boot" "$n leak(s), $ours naming virtio_scmi/vscmi; first: $first"
 	done < <(find "$RESULTS/$k" -name console.log -newer "$since" 2>/dev/null | sort)
 }
