@@ -438,7 +438,9 @@ guest_dmesg() {
 }
 
 # Kernel reports that fail a test run whatever the test checked.
-GUEST_BAD_PATTERNS='WARNING:|BUG:|Oops|Call [Tt]race|possible circular locking|soft lockup|hung task|KASAN|kmemleak|Kernel panic|UBSAN|refcount_t:'
+# kmemleak reports, not its start-up lines ("kmemleak: Kernel memory leak
+# detector initialized"): a scan's summary line and each leak's header.
+GUEST_BAD_PATTERNS='WARNING:|BUG:|Oops|Call [Tt]race|possible circular locking|soft lockup|hung task|KASAN|suspected memory leak|unreferenced object|kmemleak: .*(disabled|[Ff]ail|[Cc]annot)|Kernel panic|UBSAN|refcount_t:'
 
 guest_results() {
 	local prefix=$1 dir=${2:-$GUEST_DIR} con status line name reason bad

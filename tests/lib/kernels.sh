@@ -36,12 +36,20 @@
 #   upstream_transport NAME           build (cached) the in-tree virtio SCMI
 #                                     transport out of tree; print the .ko path
 #
+# One kernel outside the matrix is known too: the sanitizer kernel
+# (tests/sanitize/kernel.sh, SANITIZE_KERNEL, e.g. 7.3-debug), built locally
+# from linux-source with debug options.  kernel_known and kernel_prepare
+# accept it, kernel_field answers for its base kernel, and the accessors work
+# as for any other; kernels_all does not list it.
+#
 # Cache layout: $CACHE/kernels/<name>/{version,release,root/,chroot/,.done},
 # downloaded debs in $CACHE/debs, bare build chroots (one per suite and
 # compiler, shared by kernels) in $CACHE/chroots/*.tar.
 
 # shellcheck source=tests/lib/apt.sh
 . "$TESTS/lib/apt.sh"
+# shellcheck source=tests/sanitize/kernel.sh
+. "$TESTS/sanitize/kernel.sh"
 
 KERNELS_CONF=${KERNELS_CONF:-$TESTS/kernels.conf}
 KCACHE=$CACHE/kernels
@@ -64,12 +72,14 @@ suite_kernels() {
 }
 
 kernel_known() {
+	sanitize_is_local "${1:-}" && return 0
 	[ -n "${1:-}" ] && kernels_all | grep -qxF -- "$1"
 }
 
 # kernel_field NAME COLUMN
 kernel_field() {
 	local col
+	sanitize_is_local "$1" && set -- "$SANITIZE_BASE" "$2"
 	case $2 in
 	suite) col=2 ;; meta) col=3 ;; flavour) col=4 ;; cc) col=5 ;;
 	chroot) col=6 ;; extra) col=7 ;;
@@ -109,6 +119,7 @@ kernel_btf() {
 	_kneed "$1" || return
 	local f
 	f=$KCACHE/$1/chroot$(kernel_headers "$1")/vmlinux
+	sanitize_is_local "$1" && f=${f%/vmlinux}/$SANITIZE_BTF
 	[ -r "$f" ] || return 1
 	echo "$f"
 }
@@ -281,6 +292,10 @@ _kernel_unpack() {
 # kernel_prepare NAME: everything a suite needs for NAME, cached.
 kernel_prepare() {
 	local name=$1 d
+	if sanitize_is_local "$name"; then
+		sanitize_kernel_prepare "$name"
+		return
+	fi
 	kernel_known "$name" || { echo "kernels.sh: unknown kernel '$name'" >&2; return 2; }
 	d=$KCACHE/$name
 	[ -e "$d/.done" ] && return 0
