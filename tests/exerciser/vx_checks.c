@@ -9,6 +9,7 @@
  */
 
 #include <linux/atomic.h>
+#include <linux/bitfield.h>
 #include <linux/completion.h>
 #include <linux/cpu.h>
 #include <linux/delay.h>
@@ -1343,6 +1344,23 @@ static void vx_notify_timed(const char *name, u8 proto, u8 evt, u32 src,
 	kfree(n);
 }
 
+/*
+ * Continuous updates need the sensor enabled with a short update interval.
+ * Set both here instead of relying on the state earlier checks left: the
+ * sensor check disables and re-enables the sensor with the configuration
+ * it read, and after a fuzzed read that may carry a 5 s interval (or the
+ * re-enable may have failed), which the 3 s wait below would then miss.
+ */
+static int vx_arm_update(u32 src)
+{
+	struct vx_proto *p = vx_get(SCMI_PROTOCOL_SENSOR);
+	const struct scmi_sensor_proto_ops *ops = p->ops;
+	u32 cfg = FIELD_PREP(SCMI_SENS_CFG_UPDATE_SECS_MASK, 1) |
+		  SCMI_SENS_CFG_SENSOR_ENABLED_MASK;
+
+	return ops->config_set(p->ph, src, cfg);
+}
+
 /* Trip point 0 of a sensor at the middle of its range, both directions. */
 static int vx_arm_trip(u32 src)
 {
@@ -1457,7 +1475,7 @@ void vx_check_notify(void)
 	else
 		vx_notify_timed("notify/sensor_update", SCMI_PROTOCOL_SENSOR,
 				SCMI_EVENT_SENSOR_UPDATE, i, vx_exp.sensors[i].min,
-				vx_exp.sensors[i].max, 3000, 1500, NULL);
+				vx_exp.sensors[i].max, 3000, 1500, vx_arm_update);
 	for (i = 0; p && i < vx_exp.nsensors; i++)
 		if (vx_exp.sensors[i].ntrips && vx_exp.sensors[i].varies &&
 		    vx_exp.sensors[i].period_ms <= 10000)

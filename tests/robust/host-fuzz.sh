@@ -5,7 +5,7 @@
 # "rb-mark fuzz-on" zero the platform counters, start "fuzz SEED RATE" and
 # a forced clock-rate notification stream (eventq traffic to mutate); at
 # "rb-mark fuzz-off" stop both and save the platform's stats to
-# $GUEST_DIR/stats-fuzz.  Usage: host-fuzz.sh SEED RATE
+# $GUEST_DIR/stats-fuzz (and its resource state to state-fuzz).  Usage: host-fuzz.sh SEED RATE
 set -uo pipefail
 # shellcheck source=tests/robust/host-wait.sh
 . "$(dirname "$0")/host-wait.sh"
@@ -30,5 +30,7 @@ done
 ctl fuzz off || echo "host-fuzz: fuzz off refused"
 ctl notify-rate off >/dev/null
 ctl stats >"$GUEST_DIR/stats-fuzz" 2>&1
+# the resource state the fuzzed exchanges left (for a failing after-check)
+ctl state >"$GUEST_DIR/state-fuzz" 2>&1
 echo "host-fuzz: fuzz off, fuzz_mutated $(awk '$1 == "fuzz_mutated" { print $2 }' "$GUEST_DIR/stats-fuzz")"
 exit 0
