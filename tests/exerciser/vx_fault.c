@@ -7,7 +7,8 @@
  *   call OP COUNT [ID]
  *	COUNT sequential calls of OP on resource ID (default 0): clock (rate
  *	get), perf (level get), power (state get), sensor (reading get: a
- *	delayed response for sensors with asynchronous reads).  Writes
+ *	delayed response for sensors with asynchronous reads), reset (an
+ *	autonomous reset: a delayed response for asynchronous domains).  Writes
  *	"# call op=OP id=ID n=COUNT ok=N rc=RC:N,... value=V max_ms=M",
  *	value being the last successful call's result, rc every distinct
  *	non-zero return code with its count.
@@ -81,6 +82,11 @@ static int vx_fault_call(const char *op, u32 id, u64 *value)
 		if (!p)
 			return -ENODEV;
 		ret = ((const struct scmi_power_proto_ops *)p->ops)->state_get(p->ph, id, &v32);
+	} else if (!strcmp(op, "reset")) {
+		p = vx_get(SCMI_PROTOCOL_RESET);
+		if (!p)
+			return -ENODEV;
+		ret = ((const struct scmi_reset_proto_ops *)p->ops)->reset(p->ph, id);
 	} else {
 		return -EINVAL;
 	}
@@ -91,7 +97,8 @@ static int vx_fault_call(const char *op, u32 id, u64 *value)
 static bool vx_fault_op_known(const char *op)
 {
 	return !strcmp(op, "clock") || !strcmp(op, "sensor") ||
-	       !strcmp(op, "perf") || !strcmp(op, "power");
+	       !strcmp(op, "perf") || !strcmp(op, "power") ||
+	       !strcmp(op, "reset");
 }
 
 static void vx_calls_one(struct vx_calls *c, const char *op, u32 id)

@@ -30,6 +30,7 @@ const char *const fault_names[FAULT_NKINDS] = {
 	[FAULT_EVQ_STARVE] = "eventq-starve",
 	[FAULT_DELAYED_ORPHAN] = "delayed-orphan",
 	[FAULT_NOTIFY_DISABLED] = "notify-disabled",
+	[FAULT_STATUS] = "status",
 };
 
 #define HDR_MSG(h)	((h) & 0xff)
@@ -74,6 +75,22 @@ static bool parse_num(const char *s, uint64_t *v)
 	errno = 0;
 	*v = strtoull(s, &end, 0);
 	return !errno && !*end;
+}
+
+/* An SCMI error status, -1 (NOT_SUPPORTED) to -10 (PROTOCOL_ERROR) */
+static bool parse_status(const char *s, uint64_t *v)
+{
+	char *end;
+	long n;
+
+	if (!s || *s != '-')
+		return false;
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (errno || *end || n < -10 || n > -1)
+		return false;
+	*v = (uint32_t)(int32_t)n;
+	return true;
 }
 
 static int kind_from_name(const char *s)
@@ -142,6 +159,9 @@ int faults_parse(struct faults *f, int argc, char **argv, char *err, size_t errl
 		r.msg = 0x0;
 		r.mode = -1;
 		break;
+	case FAULT_STATUS:
+		r.arg = (uint32_t)-8;	/* GENERIC_ERROR */
+		break;
 	}
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -185,6 +205,9 @@ int faults_parse(struct faults *f, int argc, char **argv, char *err, size_t errl
 				snprintf(err, errlen, "argument '%s' too large", a);
 				return -1;
 			}
+			r.arg = v;
+			have_arg = true;
+		} else if (!have_arg && kind == FAULT_STATUS && parse_status(a, &v)) {
 			r.arg = v;
 			have_arg = true;
 		} else if (!have_arg && kind == FAULT_TOKEN &&
@@ -337,6 +360,11 @@ void faults_apply(struct faults *f, uint8_t *resp, size_t *resp_len, size_t cap,
 			break;
 		case FAULT_GARBAGE:
 			fill_random(&f->rng, resp, *resp_len);
+			break;
+		case FAULT_STATUS:
+			/* the engine's own work (a delayed response) still goes out */
+			if (*resp_len >= 8)
+				put32(resp + 4, (uint32_t)r->arg);
 			break;
 		default:
 			break;

@@ -356,6 +356,7 @@ enum fault_kind {
 	FAULT_EVQ_STARVE,
 	FAULT_DELAYED_ORPHAN,
 	FAULT_NOTIFY_DISABLED,
+	FAULT_STATUS,
 	FAULT_NKINDS,
 };
 
@@ -368,7 +369,8 @@ enum fault_kind {
  * @count: matching responses left to affect (FAULT_ALWAYS: no limit)
  * @proto: protocol id to match, -1 any
  * @msg: message id to match, -1 any
- * @arg: numeric argument (delay ms, truncate length, oversize extra bytes)
+ * @arg: numeric argument (delay ms, truncate length, oversize extra bytes,
+ *	status word)
  * @mode: sub-mode (token: 0 unknown, 1 stale, 2 random; header: bit mask)
  */
 struct fault_rule {

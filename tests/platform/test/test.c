@@ -1305,6 +1305,30 @@ static bool t_fault_garbage(void)
 	return true;
 }
 
+static bool t_fault_status(void)
+{
+	uint64_t r1, r2, r3;
+
+	dev_setup();
+	CHECK(ctl("fault status 3") != PCTL_OK);	/* not an error status */
+	CHECK(ctl("fault status -11") != PCTL_OK);
+	CHECK(ctl("fault status -5 proto=0x14") == PCTL_OK);
+	r1 = post_cmd(0, hdr(0x15, 6, 3), 64);
+	r2 = post_cmd(1, hdr(0x14, 5, 4), 64);
+	plat_process(&P);
+	CHECK(rd32(r1 + 4) == 0 && rd32(r1 + 8) == 0x11223344);
+	/* header and payload kept, only the status replaced */
+	CHECK(rd32(r2) == hdr(0x14, 5, 4) && rd32(r2 + 4) == (uint32_t)-5 &&
+	      rd32(r2 + 8) == 0x11223344);
+	CHECK(ctl("fault status") == PCTL_OK);		/* GENERIC_ERROR */
+	r3 = post_cmd(2, hdr(0x14, 5, 5), 64);
+	plat_process(&P);
+	CHECK(rd32(r3 + 4) == (uint32_t)-8);
+	CHECK(P.faults.applied[FAULT_STATUS] == 2);
+	dev_unshare();
+	return true;
+}
+
 static bool t_fault_stall(void)
 {
 	dev_setup();
@@ -1720,6 +1744,7 @@ int main(void)
 	run("fault: truncate", t_fault_truncate);
 	run("fault: oversize", t_fault_oversize);
 	run("fault: garbage", t_fault_garbage);
+	run("fault: status", t_fault_status);
 	run("fault: stall until clear", t_fault_stall);
 	run("fault: eventq-starve until clear", t_fault_eventq_starve);
 	run("fault: delayed-orphan", t_fault_delayed_orphan);
