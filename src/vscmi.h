@@ -67,6 +67,9 @@ size_t vscmi_sdu_build(void *buf, size_t cap, u32 hdr, const void *payload,
  * @VSCMI_INV_TYPE: P2A message that is neither a notification nor a
  *	delayed response
  * @VSCMI_INV_BUFFER: the device returned a buffer the driver does not own
+ * @VSCMI_INV_UNEXPECTED: delayed response that no command awaits: none was
+ *	sent asynchronously with its token and header, its immediate reply
+ *	was not SUCCESS, or its caller has stopped waiting
  * @VSCMI_INV_NR: number of reasons
  */
 enum vscmi_invalid {
@@ -75,6 +78,7 @@ enum vscmi_invalid {
 	VSCMI_INV_TOKEN,
 	VSCMI_INV_TYPE,
 	VSCMI_INV_BUFFER,
+	VSCMI_INV_UNEXPECTED,
 	VSCMI_INV_NR
 };
 
@@ -190,10 +194,47 @@ struct vscmi_chan;
 typedef void (*vscmi_deliver_t)(void *ctx, struct vscmi_chan *chan, u32 hdr,
 				struct vscmi_msg *msg);
 
+/* vscmi_chan_send() flags */
+#define VSCMI_SEND_POLLED	BIT(0)	/* the caller polls for the reply */
+#define VSCMI_SEND_ASYNC	BIT(1)	/* a delayed response will follow */
+
+/**
+ * enum vscmi_await_state - what a token's delayed response may do
+ * @VSCMI_AWAIT_NONE: nothing awaits a delayed response with this token
+ * @VSCMI_AWAIT_REPLY: an asynchronous command is in flight and its reply
+ *	has not come back: a delayed response that overtakes the reply is
+ *	accepted (the SCMI core completes both on it)
+ * @VSCMI_AWAIT_DRESP: the reply was SUCCESS: the delayed response is
+ *	accepted until the deadline
+ */
+enum vscmi_await_state {
+	VSCMI_AWAIT_NONE,
+	VSCMI_AWAIT_REPLY,
+	VSCMI_AWAIT_DRESP,
+};
+
+/**
+ * struct vscmi_await - one token's delayed-response gate
+ * @req_hdr: header of the command last sent with the token
+ * @state: enum vscmi_await_state
+ * @deadline: jiffies after which a VSCMI_AWAIT_DRESP token accepts nothing
+ *
+ * A delayed response is handed to the consumer only while its command
+ * still awaits it.  The SCMI core completes a delayed response through a
+ * pointer its caller clears (on an error reply, or when it stops waiting)
+ * without a lock against the completion, so a delayed response delivered
+ * at the wrong time completes a stale or NULL pointer.
+ */
+struct vscmi_await {
+	u32 req_hdr;
+	u8 state;
+	unsigned long deadline;
+};
+
 /**
  * struct vscmi_chan - one virtqueue and its message pool
  * @lock: protects @vq operations, @free, every message's @refs and @node,
- *	@by_token, @ready, @ctx, @deliveries and @outstanding; taken with
+ *	@by_token, @await, @ready, @ctx, @deliveries and @outstanding; taken with
  *	interrupts off (the vq callback runs in hard IRQ context) and never
  *	held while calling @deliver
  * @vq: the virtqueue, NULL while the device is down
@@ -203,6 +244,12 @@ typedef void (*vscmi_deliver_t)(void *ctx, struct vscmi_chan *chan, u32 hdr,
  * @msgs: the pool
  * @nr_msgs: pool size
  * @by_token: command channel: message bound to each in-flight token
+ * @await: command channel: each token's delayed-response gate
+ * @dresp_window: command channel: how long after a SUCCESS reply its
+ *	delayed response is accepted, in jiffies (shorter than the time the
+ *	consumer waits for it)
+ * @cmd: event channel: the command channel whose tokens its delayed
+ *	responses answer (set once before the channel starts)
  * @ctx: attachment context messages are delivered to (NULL: drop)
  * @deliver: delivery callback
  * @deliveries: deliveries currently running
@@ -221,6 +268,9 @@ struct vscmi_chan {
 	struct vscmi_msg *msgs;
 	unsigned int nr_msgs;
 	struct vscmi_msg **by_token;
+	struct vscmi_await *await;
+	unsigned long dresp_window;
+	struct vscmi_chan *cmd;
 	void *ctx;
 	vscmi_deliver_t deliver;
 	unsigned int deliveries;
@@ -245,7 +295,7 @@ void vscmi_chan_attach(struct vscmi_chan *ch, void *ctx,
 		       vscmi_deliver_t deliver);
 void vscmi_chan_detach(struct vscmi_chan *ch, void *ctx);
 int vscmi_chan_send(struct vscmi_chan *ch, u32 hdr, const void *payload,
-		    size_t len, void *cookie, bool polled,
+		    size_t len, void *cookie, unsigned int flags,
 		    struct vscmi_msg **out);
 struct vscmi_msg *vscmi_chan_find(struct vscmi_chan *ch, u16 token,
 				  void *cookie);
@@ -293,5 +343,6 @@ struct vscmi_device {
 int vscmi_attach_probe(struct vscmi_device *vd);
 void vscmi_attach_remove(struct vscmi_device *vd);
 const char *vscmi_attach_name(void);
+unsigned int vscmi_attach_dresp_timeout_ms(void);
 
 #endif /* VSCMI_H */

@@ -62,6 +62,20 @@
  * queue at all times; after delivery it is reposted at once.  Notifications
  * and delayed responses are validated (length, type) before delivery.
  *
+ * Delayed responses.  The SCMI core completes a delayed response through
+ * a pointer that its caller clears, without a lock against the delivery,
+ * when the immediate reply fails or its wait ends: a delayed response
+ * delivered then completes NULL or a stale stack frame.  So each token has
+ * a gate (struct vscmi_await): a command sent asynchronously opens it, a
+ * SUCCESS reply keeps it open for dresp_window (less than the core's
+ * wait), any other reply or the caller's timeout closes it, and the first
+ * delayed response with the command's token, protocol and message id
+ * closes it on delivery.  Everything else is refused and counted
+ * (invalid_unexpected).  The reply's verdict is taken when the buffer
+ * leaves the used ring, under the cmdq lock, and the eventq handler takes
+ * the cmdq's used buffers before its own, so a reply and its delayed
+ * response returned together are judged in order.
+ *
  * Locking.  One spinlock per channel, always taken with interrupts off,
  * protects the virtqueue calls, the free list, the references, the token
  * table and the delivery state (see struct vscmi_chan).  It is never held
@@ -92,6 +106,8 @@
 
 /* Header bits a reply must echo from its request: id, type, protocol, token */
 #define VSCMI_HDR_ECHO		GENMASK(27, 0)
+#define VSCMI_TYPE_BITS		GENMASK(9, 8)
+#define VSCMI_TOKEN_BITS	GENMASK(27, 18)
 
 static void vscmi_put_locked(struct vscmi_chan *ch, struct vscmi_msg *m,
 			     unsigned int ref)
@@ -135,22 +151,83 @@ static void vscmi_invalid(struct vscmi_chan *ch, struct vscmi_msg *m,
 			     ch->name, why, m->used_len);
 }
 
+/*
+ * What is wrong with a command reply: an enum vscmi_invalid, or -1 if it is
+ * well formed.  Reads only the buffer; any context.
+ */
+static int vscmi_reply_fault(const struct vscmi_msg *m)
+{
+	if (m->used_len > m->resp_size)
+		return VSCMI_INV_LONG;
+	if (m->used_len < VSCMI_OVERHEAD)
+		return VSCMI_INV_SHORT;
+	if ((get_unaligned_le32(m->resp) ^ m->req_hdr) & VSCMI_HDR_ECHO)
+		return VSCMI_INV_TOKEN;
+	return -1;
+}
+
 /* Validate a command reply; sets m->verdict. */
 static void vscmi_cmd_check(struct vscmi_chan *ch, struct vscmi_msg *m)
 {
-	u32 hdr;
+	int why = vscmi_reply_fault(m);
 
-	if (m->used_len > m->resp_size) {
-		vscmi_invalid(ch, m, VSCMI_INV_LONG);
+	if (why >= 0)
+		vscmi_invalid(ch, m, why);
+}
+
+/*
+ * The device returned the reply of @m: an asynchronous command whose reply
+ * is SUCCESS now awaits its delayed response for dresp_window; any other
+ * outcome (an error status, a malformed reply) means the caller will not
+ * wait for one.  Done when the buffer is taken from the used ring, under
+ * the lock, so that the eventq (which takes the cmdq's replies first)
+ * never judges a delayed response against a reply it has not seen.
+ * Command channel lock held.
+ */
+static void vscmi_await_reply_locked(struct vscmi_chan *ch,
+				     struct vscmi_msg *m)
+{
+	unsigned int tok = FIELD_GET(VSCMI_TOKEN_BITS, m->req_hdr);
+	struct vscmi_await *a = &ch->await[tok];
+
+	if (ch->by_token[tok] != m || a->state != VSCMI_AWAIT_REPLY)
 		return;
+	if (vscmi_reply_fault(m) < 0 &&
+	    !get_unaligned_le32(m->resp + VSCMI_HDR_SIZE)) {
+		a->state = VSCMI_AWAIT_DRESP;
+		a->deadline = jiffies + ch->dresp_window;
+	} else {
+		a->state = VSCMI_AWAIT_NONE;
 	}
-	if (m->used_len < VSCMI_OVERHEAD) {
-		vscmi_invalid(ch, m, VSCMI_INV_SHORT);
-		return;
-	}
-	hdr = get_unaligned_le32(m->resp);
-	if ((hdr ^ m->req_hdr) & VSCMI_HDR_ECHO)
-		vscmi_invalid(ch, m, VSCMI_INV_TOKEN);
+}
+
+/* Header bits a delayed response must share with its command */
+#define VSCMI_DRESP_MATCH	(VSCMI_HDR_ECHO & ~VSCMI_TYPE_BITS)
+
+/*
+ * May the delayed response @hdr be delivered?  True at most once per
+ * asynchronous command: while its reply is outstanding or SUCCESS, within
+ * the window, with the command's token, protocol and message id.
+ */
+static bool vscmi_dresp_claim(struct vscmi_chan *cmd, u32 hdr)
+{
+	unsigned int tok = FIELD_GET(VSCMI_TOKEN_BITS, hdr);
+	struct vscmi_await *a;
+	unsigned long flags;
+	bool ok;
+
+	if (!cmd)
+		return false;
+	spin_lock_irqsave(&cmd->lock, flags);
+	a = &cmd->await[tok];
+	ok = !((hdr ^ a->req_hdr) & VSCMI_DRESP_MATCH) &&
+	     (a->state == VSCMI_AWAIT_REPLY ||
+	      (a->state == VSCMI_AWAIT_DRESP &&
+	       time_before(jiffies, a->deadline)));
+	if (ok)
+		a->state = VSCMI_AWAIT_NONE;
+	spin_unlock_irqrestore(&cmd->lock, flags);
+	return ok;
 }
 
 /* Validate an event; sets m->verdict and returns the raw header. */
@@ -185,6 +262,9 @@ static u32 vscmi_evt_check(struct vscmi_chan *ch, struct vscmi_msg *m)
 	else if (h.type != VSCMI_TYPE_DELAYED_RESP &&
 		 h.type != VSCMI_TYPE_NOTIFICATION)
 		vscmi_invalid(ch, m, VSCMI_INV_TYPE);
+	else if (h.type == VSCMI_TYPE_DELAYED_RESP &&
+		 !vscmi_dresp_claim(ch->cmd, hdr))
+		vscmi_invalid(ch, m, VSCMI_INV_UNEXPECTED);
 	return hdr;
 }
 
@@ -301,7 +381,7 @@ static void vscmi_evt_one(struct vscmi_chan *ch, struct vscmi_msg *m)
 
 	if (!fn)
 		return;
-	if (FIELD_GET(GENMASK(9, 8), hdr) == VSCMI_TYPE_DELAYED_RESP)
+	if (FIELD_GET(VSCMI_TYPE_BITS, hdr) == VSCMI_TYPE_DELAYED_RESP)
 		atomic64_inc(&ch->stats->dresps);
 	else
 		atomic64_inc(&ch->stats->notifs);
@@ -339,6 +419,8 @@ static void vscmi_reap_locked(struct vscmi_chan *ch, struct list_head *list)
 			}
 			m->used_len = len;
 			m->verdict = VSCMI_OK;
+			if (!ch->is_event)
+				vscmi_await_reply_locked(ch, m);
 			list_add_tail(&m->node, list);
 		}
 	} while (!virtqueue_enable_cb(ch->vq));
@@ -368,8 +450,10 @@ void vscmi_chan_vq_done(struct vscmi_chan *ch)
  * @payload: command parameters
  * @len: parameter length
  * @cookie: the caller, used to find the buffer again
- * @polled: the caller will poll with vscmi_chan_poll() instead of being
- *	    delivered the reply
+ * @flags: VSCMI_SEND_POLLED: the caller will poll with vscmi_chan_poll()
+ *	   instead of being delivered the reply; VSCMI_SEND_ASYNC: the
+ *	   command is asynchronous and the caller will wait for its delayed
+ *	   response (which is refused otherwise)
  * @out: the buffer, bound to @cookie until vscmi_chan_release()
  *
  * Context: any; does not sleep or allocate (the driver does not negotiate
@@ -379,16 +463,17 @@ void vscmi_chan_vq_done(struct vscmi_chan *ch)
  * -EMSGSIZE if the parameters do not fit.
  */
 int vscmi_chan_send(struct vscmi_chan *ch, u32 hdr, const void *payload,
-		    size_t len, void *cookie, bool polled,
+		    size_t len, void *cookie, unsigned int flags,
 		    struct vscmi_msg **out)
 {
 	struct scatterlist sg_out, sg_in, *sgs[] = { &sg_out, &sg_in };
-	unsigned int tok = FIELD_GET(GENMASK(27, 18), hdr);
+	unsigned int tok = FIELD_GET(VSCMI_TOKEN_BITS, hdr);
+	bool polled = flags & VSCMI_SEND_POLLED;
 	struct vscmi_msg *m;
-	unsigned long flags;
+	unsigned long irqflags;
 	int peak, now, ret;
 
-	spin_lock_irqsave(&ch->lock, flags);
+	spin_lock_irqsave(&ch->lock, irqflags);
 	if (!ch->ready || !ch->vq) {
 		ret = -ENODEV;
 		goto err;
@@ -425,11 +510,14 @@ int vscmi_chan_send(struct vscmi_chan *ch, u32 hdr, const void *payload,
 	m->used_len = 0;
 	m->req_hdr = hdr;
 	ch->by_token[tok] = m;
+	ch->await[tok].req_hdr = hdr;
+	ch->await[tok].state = flags & VSCMI_SEND_ASYNC ? VSCMI_AWAIT_REPLY :
+			       VSCMI_AWAIT_NONE;
 	ch->outstanding++;
 	/* Kick under the lock: teardown cannot delete the vq under us. */
 	if (virtqueue_kick_prepare(ch->vq))
 		virtqueue_notify(ch->vq);
-	spin_unlock_irqrestore(&ch->lock, flags);
+	spin_unlock_irqrestore(&ch->lock, irqflags);
 
 	atomic64_inc(&ch->stats->cmds);
 	now = atomic_inc_return(&ch->stats->inflight);
@@ -441,7 +529,7 @@ int vscmi_chan_send(struct vscmi_chan *ch, u32 hdr, const void *payload,
 	return 0;
 
 err:
-	spin_unlock_irqrestore(&ch->lock, flags);
+	spin_unlock_irqrestore(&ch->lock, irqflags);
 	atomic64_inc(&ch->stats->send_errors);
 	return ret;
 }
@@ -479,7 +567,8 @@ struct vscmi_msg *vscmi_chan_find(struct vscmi_chan *ch, u16 token,
  *
  * Unbinds the buffer.  If the device still owns it the buffer is recycled
  * only when the device returns it, and the command is counted in timeouts
- * or released_early after @timed_out.
+ * or released_early after @timed_out.  A caller that timed out waits for
+ * no delayed response either.
  *
  * Return: true if the reply is still outstanding (the command is abandoned).
  */
@@ -494,6 +583,8 @@ bool vscmi_chan_release(struct vscmi_chan *ch, u16 token, void *cookie,
 	m = ch->by_token[token % VSCMI_TOKENS];
 	if (m && m->cookie == cookie) {
 		ch->by_token[token % VSCMI_TOKENS] = NULL;
+		if (timed_out)
+			ch->await[token % VSCMI_TOKENS].state = VSCMI_AWAIT_NONE;
 		abandoned = m->refs & VSCMI_REF_DEVICE;
 		vscmi_put_locked(ch, m, VSCMI_REF_CALLER);
 		m->cookie = NULL;
@@ -576,7 +667,8 @@ void vscmi_chan_detach(struct vscmi_chan *ch, void *ctx)
  * @vq: its virtqueue
  *
  * An event channel posts all its free buffers; call vscmi_chan_kick()
- * once the device is DRIVER_OK.
+ * once the device is DRIVER_OK.  A command channel forgets the delayed
+ * responses it awaited: a (new) device cannot send them.
  */
 void vscmi_chan_start(struct vscmi_chan *ch, struct virtqueue *vq)
 {
@@ -586,6 +678,8 @@ void vscmi_chan_start(struct vscmi_chan *ch, struct virtqueue *vq)
 	spin_lock_irqsave(&ch->lock, flags);
 	ch->vq = vq;
 	ch->ready = true;
+	if (ch->await)
+		memset(ch->await, 0, VSCMI_TOKENS * sizeof(*ch->await));
 	if (ch->is_event)
 		list_for_each_entry_safe(m, tmp, &ch->free, node)
 			vscmi_evt_post_locked(ch, m);
@@ -705,7 +799,9 @@ int vscmi_chan_init(struct vscmi_chan *ch, struct device *dev,
 	if (!is_event) {
 		ch->by_token = kcalloc(VSCMI_TOKENS, sizeof(*ch->by_token),
 				       GFP_KERNEL);
-		if (!ch->by_token)
+		ch->await = kcalloc(VSCMI_TOKENS, sizeof(*ch->await),
+				    GFP_KERNEL);
+		if (!ch->by_token || !ch->await)
 			goto nomem;
 		req_size = VSCMI_HDR_SIZE + max_payload;
 		/* keep the device-written half off the request's cache lines */
@@ -742,7 +838,9 @@ void vscmi_chan_destroy(struct vscmi_chan *ch)
 		kfree(ch->msgs[i].req ?: ch->msgs[i].resp);
 	kfree(ch->msgs);
 	kfree(ch->by_token);
+	kfree(ch->await);
 	ch->msgs = NULL;
 	ch->by_token = NULL;
+	ch->await = NULL;
 	ch->nr_msgs = 0;
 }

@@ -5,6 +5,7 @@
  */
 
 #include <linux/device.h>
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -21,6 +22,13 @@
 
 /* How long freeze waits for outstanding replies before failing them */
 #define VSCMI_FREEZE_WAIT_MS	1000
+
+/*
+ * A delayed response is accepted for the consumer's own wait less this
+ * margin after its reply: the consumer's wait starts after the reply is
+ * delivered, and the margin covers the delivery itself on a stalled vCPU.
+ */
+#define VSCMI_DRESP_MARGIN_MS	100
 
 /**
  * struct vscmi_uint_param - a bounded unsigned module parameter
@@ -180,6 +188,13 @@ static void vscmi_queues_down(struct vscmi_device *vd)
 	vd->vdev->config->del_vqs(vd->vdev);
 }
 
+static unsigned int vscmi_dresp_window_ms(void)
+{
+	unsigned int t = vscmi_attach_dresp_timeout_ms();
+
+	return t > 2 * VSCMI_DRESP_MARGIN_MS ? t - VSCMI_DRESP_MARGIN_MS : t / 2;
+}
+
 static unsigned int vscmi_limit(unsigned int ring, unsigned int cap)
 {
 	return min3(ring, cap, (unsigned int)VSCMI_TOKENS);
@@ -250,6 +265,8 @@ static int vscmi_probe(struct virtio_device *vdev)
 				      vd->evt_max, vd->max_payload);
 	if (ret)
 		goto err_del;
+	vd->cmd.dresp_window = msecs_to_jiffies(vscmi_dresp_window_ms());
+	vd->evt.cmd = &vd->cmd;
 
 	vscmi_queues_start(vd, vqs);
 	vscmi_queues_ready(vd);

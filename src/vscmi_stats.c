@@ -26,6 +26,7 @@ static const char * const vscmi_invalid_names[VSCMI_INV_NR] = {
 	[VSCMI_INV_TOKEN] = "invalid_header",
 	[VSCMI_INV_TYPE] = "invalid_type",
 	[VSCMI_INV_BUFFER] = "invalid_buffer",
+	[VSCMI_INV_UNEXPECTED] = "invalid_unexpected",
 };
 
 static void vscmi_show(struct seq_file *s, const char *name, atomic64_t *v)

@@ -161,14 +161,19 @@ static int vscmi_send_message(struct scmi_chan_info *cinfo,
 		.protocol_id = xfer->hdr.protocol_id,
 		.token = xfer->hdr.seq,
 	};
+	unsigned int flags = 0;
 	struct vscmi_msg *msg;
 	int ret;
 
 	if (!ch)
 		return -ENODEV;
+	if (xfer->hdr.poll_completion)
+		flags |= VSCMI_SEND_POLLED;
+	/* do_xfer_with_response() sets it before sending, clears it after */
+	if (READ_ONCE(xfer->async_done))
+		flags |= VSCMI_SEND_ASYNC;
 	ret = vscmi_chan_send(ch, vscmi_hdr_pack(&h), xfer->tx.buf,
-			      xfer->tx.len, xfer, xfer->hdr.poll_completion,
-			      &msg);
+			      xfer->tx.len, xfer, flags, &msg);
 	if (ret)
 		return ret;
 	/*
@@ -257,6 +262,17 @@ static const struct scmi_transport_ops vscmi_ops = {
 const char *vscmi_attach_name(void)
 {
 	return VSCMI_ABI_NAME;
+}
+
+/**
+ * vscmi_attach_dresp_timeout_ms() - how long the core waits for a delayed
+ *	response after its command's reply
+ *
+ * Return: the core's delayed-response timeout in milliseconds.
+ */
+unsigned int vscmi_attach_dresp_timeout_ms(void)
+{
+	return SCMI_MAX_RESPONSE_TIMEOUT;
 }
 
 /**

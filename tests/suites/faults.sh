@@ -27,7 +27,7 @@ declare -F guest_boot >/dev/null || . "$TESTS/lib/guest.sh"
 [ -r "$TESTS/lib/module.sh" ] && ! declare -F module_build >/dev/null &&
 	. "$TESTS/lib/module.sh"
 
-FAULTS_PROTOCOLS="0x11 0x13 0x14 0x15"
+FAULTS_PROTOCOLS="0x11 0x13 0x14 0x15 0x16"
 
 # _faults_script DIR MODE: the guest script with its settings
 _faults_script() {
