@@ -11,6 +11,7 @@
 #include <linux/compiler.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 static bool leak;
 module_param(leak, bool, 0444);
@@ -36,6 +37,23 @@ static noinline void vscmi_canary_leak(void)
 	pr_info("vscmi_canary: leaking a 64-byte object\n");
 }
 
+/*
+ * Zero the dead stack below the caller, @depth frames of 512 bytes.  The
+ * leaked pointer was in registers and stack slots of the frames that made
+ * it (kmalloc's, ours); kmemleak scans the task stacks that exited tasks
+ * leave in the per-CPU stack cache too, so a stale copy there would count
+ * as a reference and hide the leak.
+ */
+static noinline void vscmi_canary_scrub(unsigned int depth)
+{
+	char buf[512];
+
+	if (depth)
+		vscmi_canary_scrub(depth - 1);
+	/* after the call: a frame of its own at every depth, not a loop */
+	memzero_explicit(buf, sizeof(buf));
+}
+
 static noinline void vscmi_canary_oob(void)
 {
 	char *p = kmalloc(8, GFP_KERNEL);
@@ -51,8 +69,10 @@ static noinline void vscmi_canary_oob(void)
 
 static int __init vscmi_canary_init(void)
 {
-	if (leak)
+	if (leak) {
 		vscmi_canary_leak();
+		vscmi_canary_scrub(12);
+	}
 	if (oob)
 		vscmi_canary_oob();
 	return 0;
