@@ -370,8 +370,11 @@ guest_boot() {
 		return 2
 	fi
 
-	local cmdline="console=ttyAMA0 panic=-1 oops=panic quiet printk.time=1 vscmi.autoload=$autoload vscmi.hold=$hold"
+	local extra cmdline="console=ttyAMA0 panic=-1 oops=panic quiet printk.time=1 vscmi.autoload=$autoload vscmi.hold=$hold"
 	cmdline+=${append:+ $append}
+	# The sanitizer kernel's own options (tests/sanitize/kernel.sh).
+	extra=$(sanitize_cmdline "$kname")
+	cmdline+=${extra:+ $extra}
 	[ "$reboot" = 1 ] && cmdline=${cmdline/panic=-1/panic=0}
 	echo "$cmdline" >"$dir/cmdline"
 	args=$(_qemu_machine_args "$smp" "$mem")

@@ -94,7 +94,9 @@ _sanitize_kmemleak() {
 # guest run uses (GUEST_BAD_PATTERNS) must flag the boot.  Without these a
 # clean run could also mean a sanitizer that reports nothing.
 _sanitize_controls() {
-	local k=$1 out=$RESULTS/$k/sanitize-canary-build script con rep
+	local k=$1 out script con rep
+
+	out=$RESULTS/$k/sanitize-canary-build
 	if ! kernel_build_module "$k" "$TESTS/sanitize/canary" "$out" 2>"$RESULTS/.sanitize-canary.err"; then
 		t_fail sanitize/control/build "canary module: $(tail -n 2 "$RESULTS/.sanitize-canary.err" | tr '\n' ' ')"
 		return
