@@ -33,10 +33,13 @@
 SANITIZE_KERNEL=${SANITIZE_KERNEL:-7.3-debug}
 SANITIZE_BASE=${SANITIZE_BASE:-7.3}
 SANITIZE_FRAGMENT=$TESTS/sanitize/debug.config
+# Fixes of core bugs the suite found, applied to the source copy (patch
+# -p1, in name order): each says why in its header.
+SANITIZE_PATCHES=$TESTS/sanitize/patches
 # Detached BTF of the arm_scmi core in the O= directory (see _sanitize_btf).
 SANITIZE_BTF=scmi-core.btf
 # Bump when the recipe below changes in a way that changes the build.
-SANITIZE_RECIPE=1
+SANITIZE_RECIPE=2
 
 sanitize_is_local() { [ -n "${1:-}" ] && [ "$1" = "$SANITIZE_KERNEL" ]; }
 
@@ -59,6 +62,7 @@ sanitize_cmdline() {
 _sanitize_key() {
 	{
 		cat "$SANITIZE_FRAGMENT"
+		cat "$SANITIZE_PATCHES"/*.patch 2>/dev/null
 		echo "recipe $SANITIZE_RECIPE base $SANITIZE_BASE $(cat "$KCACHE/$SANITIZE_BASE/version")"
 		kernel_field "$SANITIZE_BASE" cc
 	} | sha256sum | cut -c1-16
@@ -91,6 +95,25 @@ _sanitize_config_check() {
 	return "$bad"
 }
 
+# _sanitize_patch SRC: apply $SANITIZE_PATCHES to SRC, whose files are hard
+# links into $CACHE/src: each file a patch touches is copied first, so
+# the shared source stays as Debian ships it.
+_sanitize_patch() {
+	local src=$1 p f
+	for p in "$SANITIZE_PATCHES"/*.patch; do
+		[ -e "$p" ] || continue
+		for f in $(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$p"); do
+			cp --remove-destination "$src/$f" "$src/$f.vscmi-copy" &&
+				mv -f "$src/$f.vscmi-copy" "$src/$f" || return 1
+		done
+		log "sanitize: applying $(basename "$p")"
+		patch -d "$src" -p1 --forward --batch <"$p" >/dev/null || {
+			echo "sanitize: $(basename "$p") does not apply to $SANITIZE_BASE" >&2
+			return 1
+		}
+	done
+}
+
 # _sanitize_build DIR: the build proper (resumable: make is incremental).
 _sanitize_build() {
 	local d=$1 src root obj=/usr/src/linux-obj rel mk
@@ -110,6 +133,7 @@ _sanitize_build() {
 		cp -al "$src" "$root/usr/src/linux-source" 2>/dev/null ||
 			cp -a "$src" "$root/usr/src/linux-source" || return 1
 		ln -sf "aarch64-linux-gnu-gcc-${SANITIZE_GCC:-14}" "$root/usr/bin/aarch64-linux-gnu-gcc"
+		_sanitize_patch "$root/usr/src/linux-source" || return 1
 		touch "$root/.sanitize-base"
 	fi
 	mkdir -p "$root$obj"

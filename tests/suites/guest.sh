@@ -112,7 +112,7 @@ _guest_baseline() {
 	ours=$(_guest_memstat "$main" slabinfo_b)
 	base=$(_guest_memstat "$GUEST_DIR" slabinfo_b)
 	if [ -z "$ours" ] || [ -z "$base" ]; then
-		t_fail "$name" "no memstat from the ${ours:+baseline}${ours:-main} boot"
+		t_fail "$name" "no memstat from the $([ -n "$ours" ] && echo baseline || echo main) boot"
 		return
 	fi
 	allow=$(( base > 0 ? base + (base / 2 > 262144 ? base / 2 : 262144) : 262144 ))
