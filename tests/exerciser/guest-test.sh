@@ -172,7 +172,11 @@ reload_storm() {
 	# for both transports on 6.12); a leaked buffer pool or module image
 	# per cycle exceeds it.  MemFree itself is only noted: the per-CPU
 	# free lists move it by up to 17 MB between readings.
-	if [ -n "$h0" ] && [ -n "$h1" ] && [ $((h1 - h0)) -le 4096 ]; then
+	# The upstream baseline's figure is the reference, not under test
+	# (on the sanitizer kernel it holds 7.6 MB more after 20 reloads).
+	if [ "$VX_MODE" = baseline ]; then
+		note "reload: pages held grew $((h1 - h0)) kB (reference transport, not checked)"
+	elif [ -n "$h0" ] && [ -n "$h1" ] && [ $((h1 - h0)) -le 4096 ]; then
 		result_ok reload/pages_stable
 	else
 		result_fail reload/pages_stable "pages held grew from ${h0:-?} kB to ${h1:-?} kB (MemFree ${f0}/${f1} kB)"
