@@ -13,13 +13,19 @@
 # starts a new one with DAEMON ARGS on the same sockets.
 # Ends at "VSCMI-NOTE ft-end", VSCMI-DONE or when QEMU is gone.
 set -uo pipefail
+# console_lines comes from tests/lib/guest.sh (exported by guest_boot).
+declare -F console_lines >/dev/null ||
+	{ echo "${0##*/}: console_lines missing: run me from guest_boot --during" >&2; exit 2; }
 
 restart_args=
 [ "${1:-}" = --restart ] && restart_args=$2
 
 ctl() { "$PLATFORM_BIN" ctl "$PLATFORM_CTL" "$@"; }
 qemu_alive() { [ -r "$QEMU_PIDFILE" ] && kill -0 "$(cat "$QEMU_PIDFILE")" 2>/dev/null; }
-con() { tr -d '\r' <"$GUEST_CONSOLE" 2>/dev/null; }
+# complete lines only (console_lines, tests/lib/guest.sh): a request line
+# read half-written once armed "fault eventq-sta" (refused) instead of
+# "fault eventq-starve".
+con() { console_lines "$GUEST_CONSOLE"; }
 
 # pstat KEY: the platform counter KEY
 pstat() {

@@ -304,16 +304,32 @@ print("\n".join(lines))
 EOF
 }
 
+# console_lines FILE: the complete lines of a console log being written,
+# carriage returns removed.  QEMU writes the serial port as the guest
+# sends it, so the last line may be half there: a reader that acted on it
+# would see "fault eventq-sta" for "fault eventq-starve", or "delay-on 30"
+# for "delay-on 300".
+console_lines() {
+	local c
+	c=$(tr -d '\r' <"$1" 2>/dev/null; echo .)
+	c=${c%.}
+	if [ "${c: -1}" = $'\n' ]; then
+		printf '%s' "$c"
+	elif [[ $c == *$'\n'* ]]; then
+		printf '%s\n' "${c%$'\n'*}"
+	fi
+}
+
 # guest_wait_console PATTERN SECONDS [COUNT]
 guest_wait_console() {
 	local pat=$1 secs=$2 count=${3:-1} end
 	end=$(( $(date +%s) + secs ))
-	while [ "$(tr -d '\r' <"${GUEST_CONSOLE:?}" 2>/dev/null | grep -cE -- "$pat")" -lt "$count" ]; do
+	while [ "$(console_lines "${GUEST_CONSOLE:?}" | grep -cE -- "$pat")" -lt "$count" ]; do
 		[ "$(date +%s)" -ge "$end" ] && return 1
 		sleep 0.2
 	done
 }
-export -f guest_wait_console qemu_monitor
+export -f console_lines guest_wait_console qemu_monitor
 
 guest_boot() {
 	local kname="" test=boot script="" modules="" stock="" transport=pci scmi=1 own_platform=1

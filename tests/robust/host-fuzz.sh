@@ -7,6 +7,9 @@
 # "rb-mark fuzz-off" stop both and save the platform's stats to
 # $GUEST_DIR/stats-fuzz (and its resource state to state-fuzz).  Usage: host-fuzz.sh SEED RATE
 set -uo pipefail
+# console_lines comes from tests/lib/guest.sh (exported by guest_boot).
+declare -F console_lines >/dev/null ||
+	{ echo "${0##*/}: console_lines missing: run me from guest_boot --during" >&2; exit 2; }
 # shellcheck source=tests/robust/host-wait.sh
 . "$(dirname "$0")/host-wait.sh"
 
@@ -19,7 +22,7 @@ ctl fuzz "$seed" "$rate" || { echo "host-fuzz: fuzz $seed $rate refused"; exit 1
 ctl notify-rate clock 0 rate 300 3600 force || echo "host-fuzz: no notification stream"
 echo "host-fuzz: fuzz $seed $rate on"
 while ! rb_wait 'rb-mark fuzz-off$' 10; do
-	if tr -d '\r' <"$GUEST_CONSOLE" | grep -aq '^VSCMI-DONE' ||
+	if console_lines "$GUEST_CONSOLE" | grep -aq '^VSCMI-DONE' ||
 		! kill -0 "$(cat "$QEMU_PIDFILE" 2>/dev/null)" 2>/dev/null; then
 		ctl stats >"$GUEST_DIR/stats-fuzz" 2>&1
 		echo "host-fuzz: the guest ended without fuzz-off"

@@ -7,6 +7,9 @@
 # clear it, and take a platform stats snapshot after each freeze
 # ($GUEST_DIR/stats-inflight-N).  Usage: host-pm.sh COUNT (delay-on marks)
 set -uo pipefail
+# console_lines comes from tests/lib/guest.sh (exported by guest_boot).
+declare -F console_lines >/dev/null ||
+	{ echo "${0##*/}: console_lines missing: run me from guest_boot --during" >&2; exit 2; }
 # shellcheck source=tests/robust/host-wait.sh
 . "$(dirname "$0")/host-wait.sh"
 
@@ -18,7 +21,7 @@ for ((i = 1; i <= count; i++)); do
 		echo "host-pm: delay-on mark $i not seen"
 		exit 1
 	fi
-	ms=$(tr -d '\r' <"$GUEST_CONSOLE" | grep -aE 'rb-mark delay-on [0-9]+$' | sed -n "${i}p" | awk '{ print $NF }')
+	ms=$(console_lines "$GUEST_CONSOLE" | grep -aE 'rb-mark delay-on [0-9]+$' | sed -n "${i}p" | awk '{ print $NF }')
 	ctl fault delay "$ms" always || { echo "host-pm: cannot arm delay $ms"; exit 1; }
 	echo "host-pm: delay $ms armed"
 	if ! rb_wait 'rb-mark delay-off$' 900 "$i"; then

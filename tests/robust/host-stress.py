@@ -58,7 +58,9 @@ def wait_mark(mark, secs):
     while time.time() < end:
         with open(os.environ["GUEST_CONSOLE"], "rb") as f:
             con = f.read().replace(b"\r", b"")
-        lines = con.split(b"\n")
+        # complete lines only: the last element is what QEMU has not
+        # finished writing yet ("" once the line ends)
+        lines = con.split(b"\n")[:-1]
         if want in lines:
             return True
         if done in lines or b"VSCMI-DONE" in lines or not qemu_alive():

@@ -13,7 +13,7 @@ rb_wait() {
 	local pat=$1 secs=$2 count=${3:-1} end con
 	end=$(($(date +%s) + secs))
 	while :; do
-		con=$(tr -d '\r' <"${GUEST_CONSOLE:?}" 2>/dev/null)
+		con=$(console_lines "${GUEST_CONSOLE:?}")
 		[ "$(grep -acE -- "$pat" <<<"$con")" -ge "$count" ] && return 0
 		grep -aq '^VSCMI-DONE' <<<"$con" && return 1
 		if [ -r "${QEMU_PIDFILE:-}" ] && ! kill -0 "$(cat "$QEMU_PIDFILE")" 2>/dev/null; then
