@@ -7,9 +7,6 @@
 # "rb-mark fuzz-off" stop both and save the platform's stats to
 # $GUEST_DIR/stats-fuzz (and its resource state to state-fuzz).  Usage: host-fuzz.sh SEED RATE
 set -uo pipefail
-# console_lines comes from tests/lib/guest.sh (exported by guest_boot).
-declare -F console_lines >/dev/null ||
-	{ echo "${0##*/}: console_lines missing: run me from guest_boot --during" >&2; exit 2; }
 # shellcheck source=tests/robust/host-wait.sh
 . "$(dirname "$0")/host-wait.sh"
 

@@ -7,9 +7,6 @@
 # clear it, and take a platform stats snapshot after each freeze
 # ($GUEST_DIR/stats-inflight-N).  Usage: host-pm.sh COUNT (delay-on marks)
 set -uo pipefail
-# console_lines comes from tests/lib/guest.sh (exported by guest_boot).
-declare -F console_lines >/dev/null ||
-	{ echo "${0##*/}: console_lines missing: run me from guest_boot --during" >&2; exit 2; }
 # shellcheck source=tests/robust/host-wait.sh
 . "$(dirname "$0")/host-wait.sh"
 

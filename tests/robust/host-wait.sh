@@ -9,6 +9,11 @@
 #                                     so a guest that stopped early does
 #                                     not hold the boot for SECONDS
 
+# console_lines comes from tests/lib/guest.sh (exported by guest_boot);
+# every helper that sources this file reads the console through it.
+declare -F console_lines >/dev/null ||
+	{ echo "${0##*/}: console_lines missing: run me from guest_boot --during" >&2; exit 2; }
+
 rb_wait() {
 	local pat=$1 secs=$2 count=${3:-1} end con
 	end=$(($(date +%s) + secs))
