@@ -50,6 +50,8 @@ _bench_boot() {
 _bench_kernel() {
 	local k=$1 out=$RESULTS/bench/$1 ours up ex raw r role ko p t0
 	rm -rf "$out" && mkdir -p "$out"
+	# Boots of an earlier run with more rounds must not join this one.
+	rm -rf "$RESULTS/$k"/bench-{ours,upstream}-*
 	if ! kernel_prepare "$k" >"$out/prepare.log" 2>&1; then
 		t_fail "bench/$k/prepare" "$(tail -n 1 "$out/prepare.log")"
 		return
