@@ -15,6 +15,7 @@
 #define VSCMI_H
 
 #include <linux/atomic.h>
+#include <linux/average.h>
 #include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
@@ -218,6 +219,8 @@ enum vscmi_await_state {
  * @req_hdr: header of the command last sent with the token
  * @state: enum vscmi_await_state
  * @deadline: jiffies after which a VSCMI_AWAIT_DRESP token accepts nothing
+ * @delivering: the SUCCESS reply was taken from the cmdq and is still being
+ *	delivered (by another CPU): its delayed response waits for it
  *
  * A delayed response is handed to the consumer only while its command
  * still awaits it.  The SCMI core completes a delayed response through a
@@ -228,8 +231,12 @@ enum vscmi_await_state {
 struct vscmi_await {
 	u32 req_hdr;
 	u8 state;
+	bool delivering;
 	unsigned long deadline;
 };
+
+/* struct ewma_vscmi_rtt: round-trip average in ns, weight 1/8 per sample */
+DECLARE_EWMA(vscmi_rtt, 4, 8)
 
 /**
  * struct vscmi_chan - one virtqueue and its message pool
@@ -254,7 +261,17 @@ struct vscmi_await {
  * @deliver: delivery callback
  * @deliveries: deliveries currently running
  * @outstanding: command channel: requests owned by the device
- * @idle: woken when @deliveries drops to zero or a command completes
+ * @kickers: notifications claimed under @lock and being sent after it
+ *	(the virtqueue must outlive them)
+ * @idle: woken when @deliveries drops to zero, a command completes or
+ *	@kickers drops to zero
+ * @spin_ns: command channel: how long a sleeping caller busy-waits for
+ *	its reply before it sleeps (0: never); set before the channel starts
+ * @spinners: command channel: callers in vscmi_chan_spin(); at most one
+ *	spins at a time (it reaps for everyone), the others sleep
+ * @rtt: command channel: moving average of recent round trips, written
+ *	locklessly by whoever reaps a reply (a lost update only delays the
+ *	average); the spin is skipped while it exceeds @spin_ns
  * @stats: statistics of the device
  * @name: "cmdq" or "eventq", for messages
  * @dev: device for messages
@@ -275,7 +292,11 @@ struct vscmi_chan {
 	vscmi_deliver_t deliver;
 	unsigned int deliveries;
 	unsigned int outstanding;
+	atomic_t kickers;
 	wait_queue_head_t idle;
+	u64 spin_ns;
+	atomic_t spinners;
+	struct ewma_vscmi_rtt rtt;
 	struct vscmi_stats *stats;
 	const char *name;
 	struct device *dev;
@@ -302,6 +323,7 @@ struct vscmi_msg *vscmi_chan_find(struct vscmi_chan *ch, u16 token,
 bool vscmi_chan_release(struct vscmi_chan *ch, u16 token, void *cookie,
 			bool timed_out);
 bool vscmi_chan_poll(struct vscmi_chan *ch, struct vscmi_msg *msg);
+bool vscmi_chan_spin(struct vscmi_chan *ch, struct vscmi_msg *msg);
 int vscmi_msg_reply(const struct vscmi_msg *msg, s32 *status,
 		    const void **payload, size_t *len);
 int vscmi_msg_event(const struct vscmi_msg *msg, u32 *hdr,
@@ -318,6 +340,8 @@ int vscmi_msg_event(const struct vscmi_msg *msg, u32 *hdr,
  * @cmd_max: commands that may be in flight (for get_max_msg)
  * @evt_max: event buffers kept on the eventq
  * @timeout_ms: reply timeout given to the core
+ * @spin_us: how long a sleeping caller busy-waits for its reply first
+ *	(module parameter)
  * @polling: commands are polled (module parameter)
  * @atomic: atomic transfers are allowed (module parameter)
  * @stats: statistics
@@ -333,6 +357,7 @@ struct vscmi_device {
 	unsigned int cmd_max;
 	unsigned int evt_max;
 	unsigned int timeout_ms;
+	unsigned int spin_us;
 	bool polling;
 	bool atomic;
 	struct vscmi_stats stats;

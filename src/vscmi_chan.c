@@ -141,6 +141,32 @@ static void vscmi_evt_post_locked(struct vscmi_chan *ch, struct vscmi_msg *m)
 	atomic64_inc(&ch->stats->evt_refills);
 }
 
+/*
+ * Decide under the channel lock whether the device needs a notification,
+ * and claim the virtqueue for it: the notification itself (an exit to the
+ * hypervisor) is sent by vscmi_kick_finish() after the lock is dropped, so
+ * no other CPU spins on the lock meanwhile.  Returns the virtqueue to
+ * notify, or NULL.  Channel lock held.
+ */
+static struct virtqueue *vscmi_kick_prepare_locked(struct vscmi_chan *ch)
+{
+	if (!virtqueue_kick_prepare(ch->vq))
+		return NULL;
+	atomic_inc(&ch->kickers);
+	return ch->vq;
+}
+
+/* Notify @vq, claimed by vscmi_kick_prepare_locked(); no lock held. */
+static void vscmi_kick_finish(struct vscmi_chan *ch, struct virtqueue *vq)
+{
+	if (!vq)
+		return;
+	virtqueue_notify(vq);
+	/* fully ordered; pairs with wait_event() in vscmi_chan_reclaim() */
+	if (atomic_dec_and_test(&ch->kickers) && wq_has_sleeper(&ch->idle))
+		wake_up_all(&ch->idle);
+}
+
 static void vscmi_invalid(struct vscmi_chan *ch, struct vscmi_msg *m,
 			  enum vscmi_invalid why)
 {
@@ -196,6 +222,7 @@ static void vscmi_await_reply_locked(struct vscmi_chan *ch,
 	    !get_unaligned_le32(m->resp + VSCMI_HDR_SIZE)) {
 		a->state = VSCMI_AWAIT_DRESP;
 		a->deadline = jiffies + ch->dresp_window;
+		a->delivering = true;
 	} else {
 		a->state = VSCMI_AWAIT_NONE;
 	}
@@ -220,6 +247,17 @@ static bool vscmi_dresp_claim(struct vscmi_chan *cmd, u32 hdr)
 		return false;
 	spin_lock_irqsave(&cmd->lock, flags);
 	a = &cmd->await[tok];
+	/*
+	 * Its reply was reaped by another CPU (a spinning caller or the cmdq
+	 * callback) that delivers it with interrupts off: let it finish, so
+	 * that the core sees the reply before the delayed response.
+	 */
+	while (a->delivering && a->state == VSCMI_AWAIT_DRESP &&
+	       !((hdr ^ a->req_hdr) & VSCMI_DRESP_MATCH)) {
+		spin_unlock_irqrestore(&cmd->lock, flags);
+		cpu_relax();
+		spin_lock_irqsave(&cmd->lock, flags);
+	}
 	ok = !((hdr ^ a->req_hdr) & VSCMI_DRESP_MATCH) &&
 	     (a->state == VSCMI_AWAIT_REPLY ||
 	      (a->state == VSCMI_AWAIT_DRESP &&
@@ -284,22 +322,34 @@ static vscmi_deliver_t vscmi_deliver_get_locked(struct vscmi_chan *ch,
 	return ch->deliver;
 }
 
+/* The reply of @m has been delivered (or dropped).  Command lock held. */
+static void vscmi_delivered_locked(struct vscmi_chan *ch, struct vscmi_msg *m)
+{
+	struct vscmi_await *a;
+
+	a = &ch->await[FIELD_GET(VSCMI_TOKEN_BITS, m->req_hdr)];
+	if (a->req_hdr == m->req_hdr)
+		a->delivering = false;
+}
+
 static void vscmi_deliver_put(struct vscmi_chan *ch, struct vscmi_msg *m,
 			      bool repost)
 {
+	struct virtqueue *kick = NULL;
 	unsigned long flags;
-	bool wake, kick = false;
+	bool wake;
 
 	spin_lock_irqsave(&ch->lock, flags);
+	if (!ch->is_event)
+		vscmi_delivered_locked(ch, m);
 	vscmi_put_locked(ch, m, VSCMI_REF_DELIVER);
 	if (repost && !m->refs && ch->ready && ch->vq) {
 		vscmi_evt_post_locked(ch, m);
-		kick = virtqueue_kick_prepare(ch->vq);
+		kick = vscmi_kick_prepare_locked(ch);
 	}
 	wake = !--ch->deliveries;
-	if (kick)
-		virtqueue_notify(ch->vq);
 	spin_unlock_irqrestore(&ch->lock, flags);
+	vscmi_kick_finish(ch, kick);
 	if (wake)
 		wake_up_all(&ch->idle);
 }
@@ -313,9 +363,11 @@ static void vscmi_cmd_one(struct vscmi_chan *ch, struct vscmi_msg *m)
 	void *ctx;
 
 	if (verdict == VSCMI_OK) {
+		u64 ns = ktime_to_ns(ktime_sub(ktime_get(), m->sent));
+
 		vscmi_cmd_check(ch, m);
-		vscmi_stats_latency(ch->stats,
-				    ktime_to_ns(ktime_sub(ktime_get(), m->sent)));
+		vscmi_stats_latency(ch->stats, ns);
+		ewma_vscmi_rtt_add(&ch->rtt, ns);
 	}
 
 	spin_lock_irqsave(&ch->lock, flags);
@@ -330,6 +382,8 @@ static void vscmi_cmd_one(struct vscmi_chan *ch, struct vscmi_msg *m)
 		else
 			fn = vscmi_deliver_get_locked(ch, m, &ctx);
 	}
+	if (!fn)
+		vscmi_delivered_locked(ch, m);
 	/* may return @m to the pool: do not touch it past the unlock */
 	vscmi_put_locked(ch, m, 0);
 	spin_unlock_irqrestore(&ch->lock, flags);
@@ -345,6 +399,12 @@ static void vscmi_cmd_one(struct vscmi_chan *ch, struct vscmi_msg *m)
 
 	if (fn) {
 		fn(ctx, ch, m->req_hdr, m);
+		/*
+		 * Delivered: a caller spinning in vscmi_chan_spin() may go.
+		 * Our delivery reference keeps @m out of the pool until the
+		 * put below, so the store cannot hit a reused buffer.
+		 */
+		smp_store_release(&m->done, true);
 		vscmi_deliver_put(ch, m, false);
 	} else if (bound && !polled) {
 		atomic64_inc(&ch->stats->no_chan);
@@ -353,9 +413,9 @@ static void vscmi_cmd_one(struct vscmi_chan *ch, struct vscmi_msg *m)
 
 static void vscmi_evt_one(struct vscmi_chan *ch, struct vscmi_msg *m)
 {
+	struct virtqueue *kick = NULL;
 	vscmi_deliver_t fn = NULL;
 	unsigned long flags;
-	bool kick = false;
 	void *ctx;
 	u32 hdr;
 
@@ -372,12 +432,11 @@ static void vscmi_evt_one(struct vscmi_chan *ch, struct vscmi_msg *m)
 		vscmi_put_locked(ch, m, 0);
 		if (m->verdict != VSCMI_ABORTED && ch->ready && ch->vq) {
 			vscmi_evt_post_locked(ch, m);
-			kick = virtqueue_kick_prepare(ch->vq);
+			kick = vscmi_kick_prepare_locked(ch);
 		}
-		if (kick)
-			virtqueue_notify(ch->vq);
 	}
 	spin_unlock_irqrestore(&ch->lock, flags);
+	vscmi_kick_finish(ch, kick);
 
 	if (!fn)
 		return;
@@ -430,17 +489,24 @@ static void vscmi_reap_locked(struct vscmi_chan *ch, struct list_head *list)
  * vscmi_chan_vq_done() - process everything the device has returned
  * @ch: the channel
  *
- * Called from the virtqueue callback (hard IRQ) and by pollers.
+ * Called from the virtqueue callback (hard IRQ), by pollers and by
+ * spinning callers.  Deliveries always run with interrupts off, as from the
+ * callback: the SCMI core takes a transfer for a reply and for its delayed
+ * response by spinning with interrupts off, so a delivery from process
+ * context interrupted on its CPU by the eventq callback delivering the
+ * delayed response of the same transfer would never be resumed.
  */
 void vscmi_chan_vq_done(struct vscmi_chan *ch)
 {
 	unsigned long flags;
 	LIST_HEAD(list);
 
-	spin_lock_irqsave(&ch->lock, flags);
+	local_irq_save(flags);
+	spin_lock(&ch->lock);
 	vscmi_reap_locked(ch, &list);
-	spin_unlock_irqrestore(&ch->lock, flags);
+	spin_unlock(&ch->lock);
 	vscmi_process(ch, &list);
+	local_irq_restore(flags);
 }
 
 /**
@@ -469,6 +535,7 @@ int vscmi_chan_send(struct vscmi_chan *ch, u32 hdr, const void *payload,
 	struct scatterlist sg_out, sg_in, *sgs[] = { &sg_out, &sg_in };
 	unsigned int tok = FIELD_GET(VSCMI_TOKEN_BITS, hdr);
 	bool polled = flags & VSCMI_SEND_POLLED;
+	struct virtqueue *kick;
 	struct vscmi_msg *m;
 	unsigned long irqflags;
 	int peak, now, ret;
@@ -511,13 +578,13 @@ int vscmi_chan_send(struct vscmi_chan *ch, u32 hdr, const void *payload,
 	m->req_hdr = hdr;
 	ch->by_token[tok] = m;
 	ch->await[tok].req_hdr = hdr;
+	ch->await[tok].delivering = false;
 	ch->await[tok].state = flags & VSCMI_SEND_ASYNC ? VSCMI_AWAIT_REPLY :
 			       VSCMI_AWAIT_NONE;
 	ch->outstanding++;
-	/* Kick under the lock: teardown cannot delete the vq under us. */
-	if (virtqueue_kick_prepare(ch->vq))
-		virtqueue_notify(ch->vq);
+	kick = vscmi_kick_prepare_locked(ch);
 	spin_unlock_irqrestore(&ch->lock, irqflags);
+	vscmi_kick_finish(ch, kick);
 
 	atomic64_inc(&ch->stats->cmds);
 	now = atomic_inc_return(&ch->stats->inflight);
@@ -612,6 +679,52 @@ bool vscmi_chan_poll(struct vscmi_chan *ch, struct vscmi_msg *m)
 	vscmi_chan_vq_done(ch);
 	/* as above */
 	return smp_load_acquire(&m->done);
+}
+
+/**
+ * vscmi_chan_spin() - busy-wait briefly for the reply of a sleeping caller
+ * @ch: the command channel
+ * @m: the buffer returned by vscmi_chan_send(), sent without
+ *     VSCMI_SEND_POLLED
+ *
+ * A caller that sleeps for its reply pays, on top of the device's service
+ * time, for the interrupt, the wake-up and a switch out of and back into
+ * its task (and, in a VM, for waking an idle vCPU).  When the device
+ * answers within a few tens of microseconds that overhead is most of the
+ * round trip.  So the caller first reaps the queue itself for up to
+ * @ch->spin_ns, and the reply is delivered (the SCMI core's completion
+ * done) before the caller would have slept.  The spin is skipped while the
+ * recent average round trip is longer than the budget, so a slow device
+ * costs no CPU time; either way the caller's normal wait follows and
+ * returns at once if the reply was delivered here.  Only one caller spins
+ * at a time: its reaping delivers every caller's reply, and more spinners
+ * would only take CPU time from the vCPUs and host threads that serve the
+ * device.
+ *
+ * Context: process, may sleep (it does not; but replies of other callers
+ * reaped here are delivered from this context, as for a poller).
+ * Return: true if the reply was delivered within the budget.
+ */
+bool vscmi_chan_spin(struct vscmi_chan *ch, struct vscmi_msg *m)
+{
+	u64 budget = READ_ONCE(ch->spin_ns), stop;
+	bool done = false;
+
+	if (!budget || ewma_vscmi_rtt_read(&ch->rtt) > budget)
+		return false;
+	if (atomic_cmpxchg(&ch->spinners, 0, 1))
+		return false;
+	stop = ktime_get_ns() + budget;
+	do {
+		vscmi_chan_vq_done(ch);
+		/* acquire pairs with the release in vscmi_cmd_one() */
+		done = smp_load_acquire(&m->done);
+		if (done)
+			break;
+		cpu_relax();
+	} while (ktime_get_ns() < stop);
+	atomic_set_release(&ch->spinners, 0);
+	return done;
 }
 
 /**
@@ -745,6 +858,8 @@ bool vscmi_chan_wait_idle(struct vscmi_chan *ch, unsigned int ms)
  * Returned buffers are processed as usual; buffers the device never used
  * complete their caller with an error.  Afterwards the channel has no
  * virtqueue until the next vscmi_chan_start().
+ *
+ * Context: process; waits for notifications being sent to return.
  */
 void vscmi_chan_reclaim(struct vscmi_chan *ch)
 {
@@ -765,6 +880,8 @@ void vscmi_chan_reclaim(struct vscmi_chan *ch)
 	ch->vq = NULL;
 	spin_unlock_irqrestore(&ch->lock, flags);
 	vscmi_process(ch, &list);
+	/* the caller deletes the virtqueue next: no notification may be left */
+	wait_event(ch->idle, !atomic_read(&ch->kickers));
 }
 
 /**
@@ -787,6 +904,9 @@ int vscmi_chan_init(struct vscmi_chan *ch, struct device *dev,
 
 	spin_lock_init(&ch->lock);
 	init_waitqueue_head(&ch->idle);
+	ewma_vscmi_rtt_init(&ch->rtt);
+	atomic_set(&ch->kickers, 0);
+	atomic_set(&ch->spinners, 0);
 	INIT_LIST_HEAD(&ch->free);
 	ch->dev = dev;
 	ch->stats = st;

@@ -83,6 +83,11 @@ module_param_cb(rx_timeout_ms, &vscmi_uint_ops, &rx_timeout_ms, 0444);
 MODULE_PARM_DESC(rx_timeout_ms,
 		 "Reply timeout in ms (10-600000, default 30000; DT arm,max-rx-timeout-ms overrides)");
 
+static struct vscmi_uint_param spin_us = { 200, 0, 1000 };
+module_param_cb(spin_us, &vscmi_uint_ops, &spin_us, 0444);
+MODULE_PARM_DESC(spin_us,
+		 "Busy-wait up to this many us for a reply before sleeping, while replies come that fast (0-1000, default 200; 0: never)");
+
 /*
  * The spellings a boolean parameter accepts.  kstrtobool() alone looks at
  * the first characters only and would take "10", "0x1" or "yellow".
@@ -236,6 +241,7 @@ static int vscmi_probe(struct virtio_device *vdev)
 	vd->has_evt = virtio_has_feature(vdev, VIRTIO_SCMI_F_P2A_CHANNELS);
 	vd->max_payload = max_msg_size.val;
 	vd->timeout_ms = rx_timeout_ms.val;
+	vd->spin_us = spin_us.val;
 	vd->polling = polling;
 	vd->atomic = atomic;
 	vdev->priv = vd;
@@ -267,16 +273,17 @@ static int vscmi_probe(struct virtio_device *vdev)
 		goto err_del;
 	vd->cmd.dresp_window = msecs_to_jiffies(vscmi_dresp_window_ms());
 	vd->evt.cmd = &vd->cmd;
+	vd->cmd.spin_ns = (u64)vd->spin_us * NSEC_PER_USEC;
 
 	vscmi_queues_start(vd, vqs);
 	vscmi_queues_ready(vd);
 
 	dev_info(vd->dev,
-		 "SCMI over virtio: cmdq %u (%u in flight), eventq %u (%u buffers), P2A %s, max_msg_size %u, timeout %u ms, mode %s%s, core ABI %s\n",
+		 "SCMI over virtio: cmdq %u (%u in flight), eventq %u (%u buffers), P2A %s, max_msg_size %u, timeout %u ms, mode %s%s, spin %u us, core ABI %s\n",
 		 cmd_ring, vd->cmd_max, evt_ring, vd->evt_max,
 		 vd->has_evt ? "yes" : "no", vd->max_payload, vd->timeout_ms,
 		 vd->polling ? "polling" : "irq", vd->atomic ? "+atomic" : "",
-		 vscmi_attach_name());
+		 vd->spin_us, vscmi_attach_name());
 
 	ret = vscmi_attach_probe(vd);
 	if (ret)

@@ -182,6 +182,8 @@ static int vscmi_send_message(struct scmi_chan_info *cinfo,
 	 */
 	if (xfer->hdr.poll_completion)
 		smp_store_mb(xfer->priv, msg); /* full barrier, see above */
+	else
+		vscmi_chan_spin(ch, msg);	/* the core sleeps next */
 	return 0;
 }
 
