@@ -333,6 +333,21 @@ vx_run "" notify
 mark notify-end
 vx_run "" atomic
 vx_run "" "concurrent $VX_CONC"
+# Delayed responses sent right behind their reply (the host sets the
+# platform's hold time to 0 at this mark, back at dresp-restore): the core must see every reply
+# before its delayed response, whoever reaps the reply (a caller spinning
+# for it or the cmdq interrupt).  Regression: a reply delivered from
+# process context and interrupted by the eventq hard-locked the CPU, and a
+# reply overtaken by its delayed response was logged as invalid.
+mark dresp-fast
+vx_run "dresp-fast/" "bench async 2000"
+if dmesg | grep -q 'Invalid message type\|OoO Delayed Response'; then
+	result_fail dresp-fast/reply-before-dresp \
+		"$(dmesg | grep -c 'Invalid message type\|OoO Delayed Response') replies reached the core after their delayed response"
+else
+	result_ok dresp-fast/reply-before-dresp
+fi
+mark dresp-restore
 
 # --- freeze / restore ------------------------------------------------------
 

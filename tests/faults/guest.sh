@@ -240,6 +240,7 @@ param_tests() {
 	for v in -1 0 1025 4294967296 abc 1.5; do param max_msg $v; done
 	for v in -1 0 31 4097 99999999999 abc; do param max_msg_size $v; done
 	for v in -1 0 9 600001 4294967296 abc 300ms; do param rx_timeout_ms $v; done
+	for v in -1 1001 4294967296 abc 50us; do param spin_us $v; done
 	for p in polling atomic; do
 		for v in -1 2 10 0x1 abc; do param $p $v; done
 	done
