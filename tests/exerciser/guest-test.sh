@@ -334,9 +334,9 @@ mark notify-end
 vx_run "" atomic
 vx_run "" "concurrent $VX_CONC"
 # Delayed responses sent right behind their reply (the host sets the
-# platform's hold time to 0 at this mark, back at dresp-restore): the core must see every reply
-# before its delayed response, whoever reaps the reply (a caller spinning
-# for it or the cmdq interrupt).  Regression: a reply delivered from
+# platform's hold time to 0 at this mark, and back at dresp-restore): the
+# core must see every reply before its delayed response, whoever reaps the
+# reply (a caller spinning for it or the cmdq interrupt).  Regression: a reply delivered from
 # process context and interrupted by the eventq hard-locked the CPU, and a
 # reply overtaken by its delayed response was logged as invalid.
 mark dresp-fast

@@ -5,8 +5,9 @@
 # guest runs: sets the platform's delayed-response hold time, then takes a
 # platform "stats" snapshot at each "VSCMI-NOTE vx-mark NAME" the guest
 # prints (the guest pauses 2 s after each mark), into
-# $GUEST_DIR/stats-NAME; at the mark "dresp-fast" it sets the hold time to 0
-# instead, at "dresp-restore" back to DRESP_US.  Usage: host-during.sh DRESP_US MARK...
+# $GUEST_DIR/stats-NAME; at the mark "dresp-fast" it sets the hold time to
+# 0 instead, at "dresp-restore" back to DRESP_US.
+# Usage: host-during.sh DRESP_US MARK...
 set -uo pipefail
 
 dresp_us=$1
