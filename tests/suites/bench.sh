@@ -19,7 +19,9 @@
 # Environment: BENCH_ROUNDS (5), BENCH_RTT (20000 clock rate gets per boot),
 # BENCH_XRTT (4000: raw floor, atomic, polling per boot), BENCH_TP ("1 2 4"),
 # BENCH_TP_S (3), BENCH_ASYNC (1000), BENCH_RATES ("500 1000 2000 4000
-# 8000" per s), BENCH_NS (2 s per rate), BENCH_TIMEOUT (600 s per boot).
+# 8000" per s), BENCH_NS (2 s per rate), BENCH_TIMEOUT (600 s per boot),
+# BENCH_APPEND (extra guest kernel command line for profiling, e.g.
+# "initcall_debug": the boots' dmesg is in $RESULTS/KERNEL/bench-*/).
 
 declare -F guest_boot >/dev/null || . "$TESTS/lib/guest.sh"
 [ -r "$TESTS/lib/module.sh" ] && ! declare -F module_build >/dev/null &&
@@ -43,7 +45,7 @@ _bench_boot() {
 	# shellcheck disable=SC2086 # the rates are words
 	GUEST_SCMI_PROTOCOLS=$BENCH_PROTOCOLS guest_boot --kernel "$k" --name "bench-$role-$round" \
 		--script "$script" --modules "$ko $mods" --smp 4 --mem 1024 --no-autoload \
-		--timeout "${BENCH_TIMEOUT:-600}" \
+		--timeout "${BENCH_TIMEOUT:-600}" ${BENCH_APPEND:+--append "$BENCH_APPEND"} \
 		--during "bash '$TESTS/bench/host-during.sh' ${BENCH_NS:-2} $BENCH_RATES_USED"
 }
 
@@ -75,6 +77,15 @@ _bench_kernel() {
 	# A private copy: a rebuild of the sources during the run cannot
 	# swap the module under later rounds.
 	cp "$ours" "$out/virtio_scmi.ko" && ours=$out/virtio_scmi.ko
+	cp "$up" "$out/$(basename "$up")" && up=$out/$(basename "$up")
+	# Both without debug information, as they are shipped: DKMS strips
+	# what it builds (STRIP defaults to yes) and Debian's kernel packages
+	# strip their modules.  The guest then reads and relocates the same
+	# kind of file for each, which the load -> ready figure includes.
+	if ! aarch64-linux-gnu-strip --strip-debug "$ours" "$up" 2>"$out/strip.err"; then
+		t_fail "bench/$k/strip" "$(tail -n 1 "$out/strip.err")"
+		return
+	fi
 	ex=$out/exerciser/vscmi_exerciser.ko
 	raw=$out/vraw/vscmi_raw.ko
 	BENCH_RATES_USED=${BENCH_RATES:-500 1000 2000 4000 8000}
