@@ -119,7 +119,7 @@ esac
 # (devices frozen again, the image's memory copied in, devices restored).
 image_cycles() {
 	if [ "$RB_PM_IMAGES" = 0 ]; then
-		result_skip hibernate/image "image cycles run on demand (VSCMI_PM_IMAGES=N): the 6.12 guest ended during the first one"
+		result_skip hibernate/image "image cycles run on demand (VSCMI_PM_IMAGES=N): not working yet (6.12: the guest ended in the first; 7.2: no image written)"
 		return
 	fi
 	case " $(cat /sys/power/state) " in
@@ -139,6 +139,10 @@ image_cycles() {
 	vt reset
 	vt start 2 0 1
 	_good=0 _first= _i=0 _t0=$(cut -d' ' -f1 /proc/uptime)
+	# an image cycle counts only if the kernel says it wrote and read
+	# back an image (an "echo disk" that returns 0 proves neither)
+	_sv0=$(dmesg | grep -c 'Image saving done')
+	_ld0=$(dmesg | grep -c 'Image loading done')
 	while [ $_i -lt "$RB_PM_IMAGES" ]; do
 		_i=$((_i + 1))
 		if ! echo disk >/sys/power/state 2>/tmp/pm.err; then
@@ -156,6 +160,8 @@ image_cycles() {
 	note "pm: hibernate/image: $_good of $RB_PM_IMAGES image cycles in $(awk -v b="$_t0" '{ printf "%.1f", $1 - b }' /proc/uptime) s; $(dmesg | grep -c 'PM: hibernation: Image restored\|Image loading done\|Restoring' ) restore messages; traffic calls=$(vt_stat calls) errors=$(vt_stat errors) wrong=$(vt_stat wrong)"
 	[ -z "$_first" ] || note "pm: hibernate/image: first failure: $_first"
 	expect_eq hibernate/image/cycles "$_good" "$RB_PM_IMAGES"
+	expect_eq hibernate/image/images_written "$(($(dmesg | grep -c 'Image saving done') - _sv0))" "$RB_PM_IMAGES"
+	expect_eq hibernate/image/images_restored "$(($(dmesg | grep -c 'Image loading done') - _ld0))" "$RB_PM_IMAGES"
 	rb_no_wrong hibernate/image/no_wrong_answers
 	expect_eq hibernate/image/inflight_zero "$(vs_stat inflight)" 0
 }
