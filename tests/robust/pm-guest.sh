@@ -157,11 +157,13 @@ image_cycles() {
 	done
 	vt stop
 	swapoff /dev/vda 2>/dev/null
-	note "pm: hibernate/image: $_good of $RB_PM_IMAGES image cycles in $(awk -v b="$_t0" '{ printf "%.1f", $1 - b }' /proc/uptime) s; $(dmesg | grep -c 'PM: hibernation: Image restored\|Image loading done\|Restoring' ) restore messages; traffic calls=$(vt_stat calls) errors=$(vt_stat errors) wrong=$(vt_stat wrong)"
+	_sv=$(($(dmesg | grep -c 'Image saving done') - _sv0))
+	_ld=$(($(dmesg | grep -c 'Image loading done') - _ld0))
+	note "pm: hibernate/image: $_good of $RB_PM_IMAGES image cycles in $(awk -v b="$_t0" '{ printf "%.1f", $1 - b }' /proc/uptime) s; images written $_sv, restored $_ld; traffic calls=$(vt_stat calls) errors=$(vt_stat errors) wrong=$(vt_stat wrong)"
 	[ -z "$_first" ] || note "pm: hibernate/image: first failure: $_first"
 	expect_eq hibernate/image/cycles "$_good" "$RB_PM_IMAGES"
-	expect_eq hibernate/image/images_written "$(($(dmesg | grep -c 'Image saving done') - _sv0))" "$RB_PM_IMAGES"
-	expect_eq hibernate/image/images_restored "$(($(dmesg | grep -c 'Image loading done') - _ld0))" "$RB_PM_IMAGES"
+	expect_eq hibernate/image/images_written "$_sv" "$RB_PM_IMAGES"
+	expect_eq hibernate/image/images_restored "$_ld" "$RB_PM_IMAGES"
 	rb_no_wrong hibernate/image/no_wrong_answers
 	expect_eq hibernate/image/inflight_zero "$(vs_stat inflight)" 0
 }
