@@ -8,7 +8,9 @@
 # same root port and chardev, retrying while QEMU still holds the old one.
 # One process and one monitor connection for the whole loop: a Python
 # start and a monitor connection per command cost seconds on a loaded host.
-# Usage: host-stress.py CYCLES  (QEMU_MONITOR, GUEST_CONSOLE, QEMU_PIDFILE)
+# Usage: host-stress.py CYCLES [FIRST_WAIT]  (QEMU_MONITOR, GUEST_CONSOLE,
+# QEMU_PIDFILE); FIRST_WAIT (300 s): how long the first mark may take,
+# which comes after the guest's traffic phase
 import os
 import socket
 import sys
@@ -72,9 +74,10 @@ def wait_mark(mark, secs):
 
 def main():
     cycles = int(sys.argv[1])
+    first = int(sys.argv[2]) if len(sys.argv) > 2 else 300
     mon = None
     for i in range(1, cycles + 1):
-        if not wait_mark("hp-del %d" % i, 300):
+        if not wait_mark("hp-del %d" % i, first if i == 1 else 300):
             print("host-stress: guest ended the loop before cycle %d" % i)
             return 0
         if mon is None:

@@ -13,14 +13,14 @@
 #             with its resource's value (misrouted answers), no error, no
 #             timeout or late reply in the module's counters, cmds = resps
 #             (lost answers)
-#   hotplug   VSCMI_STRESS_HOTPLUGS (20; the 100 on demand)
+#   hotplug   VSCMI_STRESS_HOTPLUGS (100, the count)
 #             cycles: traffic running, the host's device_del (attention
 #             button), the guest removes the device through the slot's
 #             power file instead of waiting pciehp's 5 s (commands in
 #             flight), the host's device_add (tests/robust/host-stress.py),
 #             the guest waits for the new device to be bound; exerciser
-#             clock check every 10 cycles, "all" at the end; 3-7 s a cycle
-#             under TCG, hence the default count
+#             clock check every 10 cycles, "all" at the end; 2-7 s a cycle
+#             under TCG
 #   reload    VSCMI_STRESS_RELOADS (50; 1000 on demand) rmmod/modprobe
 #             cycles of virtio_scmi with traffic running
 #   Both: the SCMI bus holds as many devices as before and the exerciser
@@ -33,7 +33,7 @@
 declare -F rb_build >/dev/null || . "$TESTS/robust/host-lib.sh"
 
 _stress_kernel() {
-	local k=$1 traffic=${VSCMI_STRESS_TRAFFIC_S:-30} hp=${VSCMI_STRESS_HOTPLUGS:-20}
+	local k=$1 traffic=${VSCMI_STRESS_TRAFFIC_S:-30} hp=${VSCMI_STRESS_HOTPLUGS:-100}
 	local rl=${VSCMI_STRESS_RELOADS:-50} to script
 	to=${VSCMI_STRESS_TIMEOUT:-$((600 + traffic + hp * 25 + rl * 15))}
 	rb_build "$k" stress || return
@@ -41,7 +41,7 @@ _stress_kernel() {
 	rb_script "$script" "RB_TRAFFIC_S=$traffic RB_HOTPLUGS=$hp RB_RELOADS=$rl" "$RB_DIR/stress-guest.sh"
 	GUEST_SCMI_PROTOCOLS=$RB_PROTOCOLS guest_boot --kernel "$k" --name stress --script "$script" --modules "$RB_MODULES" \
 		--smp 2 --mem 512 --timeout "$to" \
-		--during "python3 '$RB_DIR/host-stress.py' $hp"
+		--during "python3 '$RB_DIR/host-stress.py' $hp $((300 + traffic))"
 	t_note "stress/$k: boot ${GUEST_STATUS} after $(rb_guest_wall) s ($GUEST_DIR)"
 	rb_notes "$GUEST_DIR" '\(traffic\|hotplug\|reload\|virtio_scmi\):'
 	guest_results "stress/$k"
