@@ -137,6 +137,11 @@ swap_tail() {
 	dd if=/dev/vda bs=4096 count=1 iflag=direct 2>/dev/null | tail -c 40 | od -An -v -tx1 | tr -d ' \n'
 }
 
+# restores: how many "Hibernation image restored successfully" dmesg holds
+restores() {
+	dmesg | grep -c 'Hibernation image restored successfully'
+}
+
 image_cycles() {
 	if [ "$RB_PM_IMAGES" = 0 ]; then
 		result_skip hibernate/image "VSCMI_PM_IMAGES=0: no image cycles asked for"
@@ -166,10 +171,10 @@ image_cycles() {
 	_good=0 _sv=0 _first= _i=0 _t0=$(cut -d' ' -f1 /proc/uptime)
 	# "SWAPSPACE2" twice (orig_sig, sig): the signature is back
 	_swsig=53574150535041434532
-	_ld0=$(dmesg | grep -c 'Hibernation image restored successfully')
+	_ld0=$(restores)
 	while [ $_i -lt "$RB_PM_IMAGES" ]; do
 		_i=$((_i + 1))
-		_r0=$(dmesg | grep -c 'Hibernation image restored successfully')
+		_r0=$(restores)
 		if ! echo disk >/sys/power/state 2>/tmp/pm.err; then
 			_first=${_first:-"cycle $_i: echo disk: $(cat /tmp/pm.err)"}
 			continue
@@ -183,7 +188,7 @@ image_cycles() {
 			_first=${_first:-"cycle $_i: no image on the swap disk (header tail $_tail)"}
 			continue
 		fi
-		if [ "$(dmesg | grep -c 'Hibernation image restored successfully')" = "$_r0" ]; then
+		if [ "$(restores)" = "$_r0" ]; then
 			_first=${_first:-"cycle $_i: image written but not restored"}
 			continue
 		fi
@@ -196,7 +201,7 @@ image_cycles() {
 	vt stop
 	echo 0 >/sys/power/pm_debug_messages
 	swapoff /dev/vda 2>/dev/null
-	_ld=$(($(dmesg | grep -c 'Hibernation image restored successfully') - _ld0))
+	_ld=$(($(restores) - _ld0))
 	note "pm: hibernate/image: $_good of $RB_PM_IMAGES image cycles in $(awk -v b="$_t0" '{ printf "%.1f", $1 - b }' /proc/uptime) s; images written $_sv, restored $_ld; last header tail $_tail; traffic calls=$(vt_stat calls) errors=$(vt_stat errors) wrong=$(vt_stat wrong)"
 	[ -z "$_first" ] || note "pm: hibernate/image: first failure: $_first"
 	expect_eq hibernate/image/cycles "$_good" "$RB_PM_IMAGES"
