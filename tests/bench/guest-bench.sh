@@ -130,7 +130,7 @@ if out=$(load "$BENCH_T"); then
 	result_ok load
 else
 	result_fail load "$out"
-	exit 0
+	exit 1
 fi
 
 # --- round trip, with the platform's service time --------------------------

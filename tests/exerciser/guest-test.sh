@@ -24,6 +24,7 @@ VX=/sys/kernel/debug/vscmi_exerciser
 # A check that could not run: the host suite reports it as skipped (never
 # as a pass).
 result_skip() {
+	result_count
 	echo "VSCMI-SKIP $1: $2"
 }
 

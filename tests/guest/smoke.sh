@@ -78,3 +78,4 @@ if [ "$CHECK_GENPD" = 1 ]; then
 		fi
 	done
 fi
+exit 0

@@ -366,12 +366,15 @@ guest_boot() {
 	dir=$RESULTS/$kname/$test
 	# The directory may hold a platform the caller started: clear only ours.
 	mkdir -p "$dir"
-	rm -f "$dir"/{console.log,qemu.log,status,wall,cmdline,initrd.gz,virt-scmi.dtb,during.log,during.status}
+	rm -f "$dir"/{console.log,qemu.log,status,wall,cmdline,initrd.gz,virt-scmi.dtb,during.log,during.status,bad-patterns}
 	rm -f "$dir"/{qemu.pid,monitor.sock}
 	GUEST_DIR=$dir GUEST_CONSOLE=$dir/console.log GUEST_STATUS=""
 	export GUEST_DIR GUEST_CONSOLE
 	: >"$GUEST_CONSOLE"
 
+	# The bad patterns, for the guest's kmsg watcher and kernel_clean.
+	printf '%s\n' "$GUEST_BAD_PATTERNS" >"$dir/bad-patterns"
+	files+=("$dir/bad-patterns:/lib/vscmi/bad-patterns")
 	_initrd_build "$kname" "$dir/initrd.gz" "$script" "$modules" "$stock" "${files[@]}" ||
 		{ GUEST_STATUS="initrd-failed"; echo "$GUEST_STATUS" >"$dir/status"; return 1; }
 	guest_dtb "$dir/virt-scmi.dtb" "$smp" "$mem" ||
@@ -386,7 +389,11 @@ guest_boot() {
 		return 2
 	fi
 
-	local extra cmdline="console=ttyAMA0 panic=-1 oops=panic quiet printk.time=1 vscmi.autoload=$autoload vscmi.hold=$hold"
+	# A log buffer no test run wraps (fuzz and the notification flood log
+	# thousands of core errors) and KERN_WARNING and above on the console
+	# (quiet alone shows only KERN_ERR and above).
+	local extra cmdline="console=ttyAMA0 panic=-1 oops=panic quiet loglevel=5 log_buf_len=16M"
+	cmdline+=" printk.time=1 vscmi.autoload=$autoload vscmi.hold=$hold"
 	cmdline+=${append:+ $append}
 	# The sanitizer kernel's own options (tests/sanitize/kernel.sh).
 	extra=$(sanitize_cmdline "$kname")
@@ -461,11 +468,49 @@ guest_dmesg() {
 # detector initialized"): a scan's summary line and each leak's header.
 GUEST_BAD_PATTERNS='WARNING:|BUG:|Oops|Call [Tt]race|possible circular locking|soft lockup|hung task|KASAN|suspected memory leak|unreferenced object|kmemleak: .*(disabled|[Ff]ail|[Cc]annot)|Kernel panic|UBSAN|refcount_t:'
 
+# _taint_decode MASK: the taint bits of MASK as "9:W 7:D".
+_taint_decode() {
+	local t=$1 b=0 out="" letters=PFSRMBUDAWCIOELKXTNJ
+	while [ "$t" -gt 0 ]; do
+		[ $((t & 1)) = 1 ] && out+=" $b:${letters:b:1}"
+		t=$((t >> 1)) b=$((b + 1))
+	done
+	echo "${out# }"
+}
+
+# guest_results PREFIX [DIR]
+# The boot's fate is judged whole, each judgement its own result:
+#   PREFIX/<name>       every VSCMI-RESULT (and VSCMI-SKIP) line
+#   PREFIX/completed    VSCMI-DONE was printed
+#   PREFIX/script-exit  the test script exited 0 (boots of our /init)
+#   PREFIX/results      the guest counted as many results as were parsed
+#                       here (a result lost or garbled on the console)
+#   PREFIX/shutdown     the boot ended as expected: powered off by itself
+#                       (GUEST_END_STATUS, default "poweroff"), in time
+#   PREFIX/tainted      no taint bit beyond O (out-of-tree) and E
+#                       (unsigned module), read just before the dump
+#   PREFIX/dmesg-clean  no bad pattern anywhere on the console (the dmesg
+#                       dumps, the kmsg watcher's KMSG lines, printk)
+#   PREFIX/plan/<name>  GUEST_PLAN ("NAME..." relative to PREFIX, globs
+#                       allowed): each must match a reported result, and
+#                       with a plan every reported result must match one
+# Every failure names the console log.
 guest_results() {
-	local prefix=$1 dir=${2:-$GUEST_DIR} con status line name reason bad
-	con=$(tr -d '\r' <"$dir/console.log")
+	local prefix=$1 dir=${2:-$GUEST_DIR} con status line name reason bad n=0 want rc taint pat hit boots exits t
+	local log want_status=${GUEST_END_STATUS:-poweroff} names=()
+	log=$dir/console.log
+	con=$(tr -d '\r' <"$log")
 	status=$(cat "$dir/status" 2>/dev/null || echo "not booted")
 	while IFS= read -r line; do
+		case $line in
+		*"VSCMI-SKIP "*)
+			line=${line#*VSCMI-SKIP }
+			name=${line%%: *}
+			t_skip "$prefix/$name" "${line#*: }"
+			names+=("$name") n=$((n + 1))
+			continue
+			;;
+		esac
 		line=${line#*VSCMI-RESULT }
 		case $line in
 		"ok "*"# SKIP"*)
@@ -480,29 +525,92 @@ guest_results() {
 			[ "$reason" = "$line" ] && reason="skipped in the guest"
 			t_skip "$prefix/$name" "$reason"
 			;;
-		"ok "*) t_pass "$prefix/${line#ok }" ;;
+		"ok "*) name=${line#ok }; t_pass "$prefix/$name" ;;
 		"not ok "*)
 			line=${line#not ok }
 			name=${line%%: *}; reason=${line#*: }
 			[ "$reason" = "$line" ] && reason="failed in the guest"
 			t_fail "$prefix/$name" "$reason"
 			;;
+		*)
+			t_fail "$prefix/unparsed" "result line '$line' ($log)"
+			continue
+			;;
 		esac
-	done < <(printf '%s\n' "$con" | grep -a 'VSCMI-RESULT ')
+		names+=("$name") n=$((n + 1))
+	done < <(printf '%s\n' "$con" | grep -aE 'VSCMI-(RESULT|SKIP) ' || true)
 	# Here-strings, not "printf | grep -q": grep -q exits at the first
 	# match and, with pipefail, printf's SIGPIPE on a long console would
 	# fail the pipeline.
 	if grep -aq '^VSCMI-DONE' <<<"$con"; then
 		t_pass "$prefix/completed"
 	else
-		t_fail "$prefix/completed" "no VSCMI-DONE (status: $status; console $dir/console.log)"
+		t_fail "$prefix/completed" "no VSCMI-DONE (status: $status; console $log)"
 	fi
-	bad=$(printf '%s\n' "$con" | grep -av '^VSCMI-' | grep -aE -- "$GUEST_BAD_PATTERNS" | head -n 1)
+	# Per boot of our /init (a reboot test has several): the script's exit
+	# status, the count of results it emitted, the taint.
+	boots=$(grep -ac '^VSCMI-BOOT ' <<<"$con" || true)
+	if [ "$boots" -gt 0 ]; then
+		rc=$(sed -n 's/^VSCMI-SCRIPT-EXIT //p' <<<"$con" | grep -vxE '0|none' | head -n 1 || true)
+		exits=$(grep -ac '^VSCMI-SCRIPT-EXIT ' <<<"$con" || true)
+		if [ -n "$rc" ]; then
+			t_fail "$prefix/script-exit" "the test script exited $rc ($log)"
+		elif [ "$exits" -lt "$boots" ]; then
+			t_fail "$prefix/script-exit" "the test script never returned to /init ($exits of $boots boots; $log)"
+		else
+			t_pass "$prefix/script-exit"
+		fi
+		want=$(sed -n 's/^VSCMI-RESULTS //p' <<<"$con" | awk '{ s += $1; n++ } END { if (n) print s }')
+		if [ -z "$want" ]; then
+			t_fail "$prefix/results" "the guest printed no result count ($log)"
+		elif [ "$want" != "$n" ]; then
+			t_fail "$prefix/results" "the guest emitted $want results, $n were parsed from $log"
+		else
+			t_pass "$prefix/results"
+		fi
+		taint=""
+		for t in $(sed -n 's/^VSCMI-TAINT \([0-9]*\)$/\1/p' <<<"$con"); do
+			taint=$((${taint:-0} | t))
+		done
+		if [ -z "$taint" ]; then
+			t_fail "$prefix/tainted" "no VSCMI-TAINT line ($log)"
+		elif [ $((taint & ~((1 << 12) | (1 << 13)))) -ne 0 ]; then
+			t_fail "$prefix/tainted" "kernel tainted $taint: $(_taint_decode $((taint & ~((1 << 12) | (1 << 13))))) ($log)"
+		else
+			t_pass "$prefix/tainted"
+		fi
+	fi
+	if [ "$status" = "$want_status" ]; then
+		t_pass "$prefix/shutdown"
+	else
+		t_fail "$prefix/shutdown" "the boot ended '$status', expected '$want_status' ($log)"
+	fi
+	bad=$(grep -av '^VSCMI-' <<<"$con" | grep -aE -- "$GUEST_BAD_PATTERNS" | head -n 1 || true)
 	if ! grep -aq '^VSCMI-DMESG-END' <<<"$con"; then
-		t_fail "$prefix/dmesg-clean" "no dmesg dump on the console${bad:+; saw: $bad}"
+		t_fail "$prefix/dmesg-clean" "no dmesg dump on the console${bad:+; saw: $bad} ($log)"
 	elif [ -n "$bad" ]; then
-		t_fail "$prefix/dmesg-clean" "$bad"
+		t_fail "$prefix/dmesg-clean" "$bad ($log)"
 	else
 		t_pass "$prefix/dmesg-clean"
 	fi
+	[ -n "${GUEST_PLAN:-}" ] || return 0
+	local plan=()
+	read -ra plan <<<"$GUEST_PLAN"
+	for pat in "${plan[@]}"; do
+		hit=0
+		for name in "${names[@]}"; do
+			# shellcheck disable=SC2053
+			[[ $name == $pat ]] && { hit=1; break; }
+		done
+		[ "$hit" = 1 ] || t_fail "$prefix/plan/$pat" "planned, never reported ($log)"
+	done
+	for name in "${names[@]}"; do
+		hit=0
+		for pat in "${plan[@]}"; do
+			# shellcheck disable=SC2053
+			[[ $name == $pat ]] && { hit=1; break; }
+		done
+		[ "$hit" = 1 ] || t_fail "$prefix/plan/$name" "reported, not in the plan ($log)"
+	done
+	return 0
 }

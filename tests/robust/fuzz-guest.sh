@@ -26,13 +26,13 @@ received() {
 	awk '$1 ~ /^(resps|notifs|dresps|late|invalid_.*)$/ { s += $2 } END { print s + 0 }' "$_f"
 }
 
-rb_setup || exit 0
+rb_setup || exit 1
 out=$(vx_quiet all) && result_ok before/exerciser_all || result_fail before/exerciser_all "$out"
 rmmod virtio_scmi && modprobe virtio_scmi rx_timeout_ms="$RB_FUZZ_TIMEOUT_MS" 2>/tmp/mp.err ||
-	{ result_fail setup/reload "$(cat /tmp/mp.err)"; exit 0; }
+	{ result_fail setup/reload "$(cat /tmp/mp.err)"; exit 1; }
 if ! rb_bound 20; then
 	result_fail setup/rebound "not bound again: $(grep '^bound' $VX/info)"
-	exit 0
+	exit 1
 fi
 note "fuzz: virtio_scmi rx_timeout_ms=$(cat /sys/module/virtio_scmi/parameters/rx_timeout_ms)"
 

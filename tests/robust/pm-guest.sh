@@ -11,7 +11,7 @@
 
 : "${RB_PM_CYCLES:=20}" "${RB_INFLIGHT:=300 20000}" "${RB_PM_IMAGES:=0}"
 
-rb_setup || exit 0
+rb_setup || exit 1
 
 # The callers ask clocks only (start THREADS 0 1): genpd switches power and
 # performance domains off and on across a system sleep, so their values

@@ -9,7 +9,7 @@
 
 : "${RB_TRAFFIC_S:=30}" "${RB_HOTPLUGS:=100}" "${RB_RELOADS:=100}" "${RB_PAUSE_US:=500}"
 
-rb_setup || exit 0
+rb_setup || exit 1
 devs0=$(rb_scmi_devs)
 note "scmi_protocol devices: $devs0"
 
