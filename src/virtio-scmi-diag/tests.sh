@@ -6,7 +6,10 @@
 # reads: proc/sys/kernel/osrelease, boot/config-*, lib/modules (a stand-in
 # .ko with a real .modinfo section, indexed by depmod), etc/modprobe.d, and
 # the sysfs/procfs files of a guest.  Prints "ok NAME" / "not ok NAME: why"
-# per case and exits 1 if any case failed.  Needs cc and depmod.
+# per case ("ok NAME # SKIP why" for a case that cannot run here), then
+# "N passed, N failed" once every case ran, and exits 1 if any case failed.
+# A run that dies before its end prints no summary: the caller fails it.
+# Needs cc and depmod.
 set -euo pipefail
 
 diag=$(readlink -f "${1:?usage: tests.sh DIAG_BINARY}")
@@ -16,9 +19,13 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 REL=6.12.57+deb13-arm64
 failed=0
+n_pass=0
+n_fail=0
+n_skip=0
 
-pass() { echo "ok $1"; }
-fail() { echo "not ok $1: $2"; failed=1; }
+pass() { echo "ok $1"; n_pass=$((n_pass + 1)); }
+fail() { echo "not ok $1: $2"; failed=1; n_fail=$((n_fail + 1)); }
+skip() { echo "ok $1 # SKIP $2"; n_skip=$((n_skip + 1)); }
 
 # fake_ko FILE NAME ALIAS [signed]: an object with a .modinfo section.
 fake_ko() {
@@ -106,6 +113,8 @@ out=$("$diag" --root "$t") && grep -q '^verdict: SCMI is up' <<<"$out" &&
 if command -v python3 >/dev/null; then
 	"$diag" --root "$t" --json | python3 -c 'import json, sys; d = json.load(sys.stdin); assert d["healthy"] and len(d["checks"]) > 10' &&
 		pass json-valid || fail json-valid "--json output does not parse"
+else
+	skip json-valid "no python3 to parse the --json output"
 fi
 q=$("$diag" --root "$t" --quiet) && [ "$(echo "$q" | wc -l)" = 1 ] && pass quiet || fail quiet "$q"
 
@@ -170,4 +179,5 @@ rc=0; "$diag" --root "$tmp/does-not-exist" >/dev/null 2>&1 || rc=$?
 [ "$rc" = 2 ] && pass bad-root || fail bad-root "exit $rc"
 grep -q '^virtio-scmi-diag [0-9]' <<<"$("$diag" --version)" && pass version || fail version "no version"
 
+echo "$n_pass passed, $n_fail failed, $n_skip skipped"
 exit $failed

@@ -142,6 +142,7 @@ suite_bench() {
 	# the kernels of this run, for tests/bench/finish.sh (make bench)
 	printf '%s\n' "${ks[@]}" >"$RESULTS/bench/kernels"
 	for k in "${ks[@]}"; do
+		t_plan "bench/$k/*"
 		_bench_kernel "$k"
 	done
 }

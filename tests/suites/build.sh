@@ -52,6 +52,9 @@ _build_check_upstream() {
 suite_build() {
 	local k t0 ko log
 	for k in "$@"; do
+		t_plan "build/$k/prepare" "build/$k/upstream-transport" "build/$k/upstream-transport/*"
+		declare -F module_build_tests >/dev/null &&
+			t_plan "build/$k/module" "build/$k/modinfo" "build/$k/size" "build/$k/layout-check"
 		log=$RESULTS/build/$k
 		mkdir -p "$log"
 		t0=$(date +%s)

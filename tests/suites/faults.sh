@@ -161,6 +161,7 @@ suite_faults() {
 	local k
 	[ $# -gt 0 ] || { t_fail faults "no kernels"; return; }
 	for k in $(suite_kernels "$@"); do
+		t_plan "faults/$k/completed" "faults/$k/param/*" "faults/$k/restart/completed"
 		_faults_kernel "$k"
 	done
 }

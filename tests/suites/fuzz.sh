@@ -65,6 +65,7 @@ suite_fuzz() {
 	local k
 	[ $# -gt 0 ] || { t_fail fuzz "no kernels"; return; }
 	for k in $(suite_kernels "$@"); do
+		t_plan "fuzz/$k/completed" "fuzz/$k/messages_fuzzed"
 		_fuzz_kernel "$k"
 	done
 }

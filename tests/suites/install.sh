@@ -91,6 +91,8 @@ suite_install() {
 	mkdir -p "$out"
 	v=$(pkg_version)
 	trap 'inst_umount_all; platform_stop' RETURN
+	t_plan "install: dpkg-buildpackage*" "install: apt install*" "install: skip case: *" \
+		"install/guest/completed" "install/guest/both-boots" "install/guest/installed/*" "install/guest/removed/*"
 	if [ "$(id -u)" != 0 ]; then
 		t_skip "install" "needs root (chroot, loop-free disk image, mounts)"
 		return 0
@@ -194,7 +196,17 @@ suite_install() {
 	[ -n "$INST_CLOCK_LIVE_AT" ] && t_live=$((INST_CLOCK_LIVE_AT - t0))
 	t_note "time from apt install to a live SCMI clock in the booted guest: ${t_live:-never} s (apt ${t_apt} s; boot wall $(cat "$out/boot/wall" 2>/dev/null) s, status $(cat "$out/boot/status" 2>/dev/null))"
 	grep -a '^VSCMI-CLOCK-LIVE\|^VSCMI-NOTE' "$out/boot/console.log" | tr -d '\r' | while IFS= read -r p; do t_note "guest: $p"; done
-	GUEST_DIR=$out/boot guest_results "install/guest" "$out/boot"
+	# Both boots must have run to their end: the installed phase (which
+	# removes the package and reboots) and the removed phase.
+	GUEST_PLAN="installed/clock-live installed/udev-autoload installed/diag-healthy installed/apt-remove
+		installed/* removed/module-gone removed/no-ko-left removed/no-dkms-state-left removed/no-sources-left
+		removed/diag-says-not-installed removed/*" GUEST_DIR=$out/boot guest_results "install/guest" "$out/boot"
+	n=$(tr -d '\r' <"$out/boot/console.log" | grep -ac '^VSCMI-DONE')
+	if [ "$n" = 2 ] && tr -d '\r' <"$out/boot/console.log" | grep -aq '^VSCMI-PHASE removed'; then
+		t_pass "install/guest/both-boots"
+	else
+		t_fail "install/guest/both-boots" "$n of 2 boots finished (console $out/boot/console.log)"
+	fi
 	rm -f "$CACHE/install/work/guest.img"
 
 	wait "$skip_pid" || t_fail "install: skip case" "exit $? ($out/skip-case.err)"

@@ -88,7 +88,9 @@ pk_dkms_skip() {
 }
 
 suite_package() {
-	local out=$RESULTS/package v rv deb diagdeb rpm srpm diagrpm x f
+	local out=$RESULTS/package v rv deb diagdeb rpm srpm diagrpm x f rc
+	t_plan "package: version*" "package: dpkg-buildpackage*" "package: rpmbuild*" "package: lintian*" \
+		"package: rpmlint*" "package: diag: *"
 	mkdir -p "$out"
 	v=$(pkg_version)
 	rv=$(pkg_rpm_version)
@@ -216,11 +218,8 @@ suite_package() {
 	dpkg-deb -x "$diagdeb" "$x/diag"
 	t_check "package: virtio-scmi-diag .deb ships the tool and its man page" \
 		test -x "$x/diag/usr/bin/virtio-scmi-diag" -a -s "$x/diag/usr/share/man/man1/virtio-scmi-diag.1.gz"
-	while IFS= read -r f; do
-		case $f in
-		"ok "*) t_pass "package: diag ${f#ok }" ;;
-		"not ok "*) x2=${f#not ok }; t_fail "package: diag ${x2%%:*}" "${x2#*: }" ;;
-		esac
-	done < <("$TOP/src/virtio-scmi-diag/tests.sh" "$x/diag/usr/bin/virtio-scmi-diag" 2>&1 || true)
+	rc=0
+	"$TOP/src/virtio-scmi-diag/tests.sh" "$x/diag/usr/bin/virtio-scmi-diag" >"$out/diag-tests.log" 2>&1 || rc=$?
+	t_tap "package: diag" "$out/diag-tests.log" "$rc"
 	rm -rf "$x"
 }

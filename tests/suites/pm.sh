@@ -66,6 +66,7 @@ suite_pm() {
 	local k
 	[ $# -gt 0 ] || { t_fail pm "no kernels"; return; }
 	for k in $(suite_kernels "$@"); do
+		t_plan "pm/$k/completed"
 		_pm_kernel "$k"
 	done
 }

@@ -164,6 +164,7 @@ _sanitize_fuzz() {
 suite_sanitize() {
 	local k=$SANITIZE_KERNEL t0 d since secs
 	t_note "sanitize: kernel $k (from linux-source of $SANITIZE_BASE; ${*:+kernels given ignored: $*})"
+	t_plan sanitize/kernel-build "sanitize/control/*" "guest/$k/completed" "sanitize/*kmemleak*"
 	t0=$(date +%s)
 	if ! d=$(sanitize_kernel_dir); then
 		t_fail sanitize/kernel-build "base kernel $SANITIZE_BASE could not be prepared"

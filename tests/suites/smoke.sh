@@ -98,6 +98,9 @@ suite_smoke() {
 	local k first=1 ko dir exp p n
 	for k in "$@"; do
 		p=smoke/$k
+		t_plan "$p/pci/completed" "$p/pci/*"
+		[ "$first" = 1 ] && t_plan "$p/reboot/completed" "$p/reboot/second-boot-enumerated" \
+			"$p/killed/qemu-sigkilled" "$p/after-kill/completed" "$p/mmio/completed"
 		if ! kernel_prepare "$k" >"$RESULTS/.prepare-$k.log" 2>&1; then
 			t_fail "$p/prepare" "$(tail -n 1 "$RESULTS/.prepare-$k.log")"
 			continue

@@ -52,6 +52,7 @@ suite_stress() {
 	local k
 	[ $# -gt 0 ] || { t_fail stress "no kernels"; return; }
 	for k in $(suite_kernels "$@"); do
+		t_plan "stress/$k/completed"
 		_stress_kernel "$k"
 	done
 }
