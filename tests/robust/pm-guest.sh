@@ -169,12 +169,17 @@ image_cycles() {
 	vt reset
 	vt start 2 0 1
 	_good=0 _sv=0 _first= _i=0 _t0=$(cut -d' ' -f1 /proc/uptime)
+	# A restore puts the log buffer back as it was at the snapshot: taint
+	# and dmesg are checked before each image is written and after each
+	# restore (the console, at KERN_WARNING, shows what comes between).
+	_dirty_w= _dirty_r=
 	# "SWAPSPACE2" twice (orig_sig, sig): the signature is back
 	_swsig=53574150535041434532
 	_ld0=$(restores)
 	while [ $_i -lt "$RB_PM_IMAGES" ]; do
 		_i=$((_i + 1))
 		_r0=$(restores)
+		_p=$(kernel_problem) && _dirty_w=${_dirty_w:-"cycle $_i: $_p"}
 		if ! echo disk >/sys/power/state 2>/tmp/pm.err; then
 			_first=${_first:-"cycle $_i: echo disk: $(cat /tmp/pm.err)"}
 			continue
@@ -192,6 +197,7 @@ image_cycles() {
 			_first=${_first:-"cycle $_i: image written but not restored"}
 			continue
 		fi
+		_p=$(kernel_problem) && _dirty_r=${_dirty_r:-"cycle $_i: $_p"}
 		if ! _o=$(traffic_works); then
 			_first=${_first:-"cycle $_i: after resume: $_o"}
 			continue
@@ -205,6 +211,10 @@ image_cycles() {
 	note "pm: hibernate/image: $_good of $RB_PM_IMAGES image cycles in $(awk -v b="$_t0" '{ printf "%.1f", $1 - b }' /proc/uptime) s; images written $_sv, restored $_ld; last header tail $_tail; traffic calls=$(vt_stat calls) errors=$(vt_stat errors) wrong=$(vt_stat wrong)"
 	[ -z "$_first" ] || note "pm: hibernate/image: first failure: $_first"
 	expect_eq hibernate/image/cycles "$_good" "$RB_PM_IMAGES"
+	if [ -z "$_dirty_w" ]; then result_ok hibernate/image/clean_before_write; else
+		result_fail hibernate/image/clean_before_write "$_dirty_w"; fi
+	if [ -z "$_dirty_r" ]; then result_ok hibernate/image/clean_after_restore; else
+		result_fail hibernate/image/clean_after_restore "$_dirty_r"; fi
 	expect_eq hibernate/image/images_written "$_sv" "$RB_PM_IMAGES"
 	expect_eq hibernate/image/images_restored "$_ld" "$RB_PM_IMAGES"
 	rb_no_wrong hibernate/image/no_wrong_answers
