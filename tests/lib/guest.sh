@@ -595,7 +595,7 @@ guest_results() {
 	fi
 	[ -n "${GUEST_PLAN:-}" ] || return 0
 	local plan=()
-	read -ra plan <<<"$GUEST_PLAN"
+	read -rd "" -a plan <<<"$GUEST_PLAN"
 	for pat in "${plan[@]}"; do
 		hit=0
 		for name in "${names[@]}"; do
