@@ -184,9 +184,18 @@ suite_guest() {
 	local k
 	[ $# -gt 0 ] || { t_fail guest "no kernels"; return; }
 	for k in "$@"; do
-		t_plan "guest/$k/completed" "guest/$k/vx/*" "guest/$k/platform/delayed_responses" \
-			"guest/$k/platform/notifications" "guest/$k/baseline/completed" \
-			"guest/$k/reload/slab_vs_upstream" "guest/$k/mmio/completed"
+		local p g=guest/$k
+		t_plan "$g/completed" "$g/platform/delayed_responses" "$g/platform/notifications" \
+			"$g/baseline/completed" "$g/baseline/reload/cycles" "$g/reload/slab_vs_upstream" \
+			"$g/mmio/completed" "$g/autoload/driver_bound" "$g/core/enumerated" "$g/reload/cycles" \
+			"$g/async/*" "$g/atomic/*" "$g/concurrent/answers" "$g/freeze/*" "$g/genpd/*" "$g/clk/*" \
+			"$g/after_reload/*" "$g/dresp-fast/*" "$g/mode_atomic/*" "$g/mode_polling/*"
+		for p in base clock power perf sensor reset voltage powercap notify; do
+			t_plan "$g/$p/*"
+		done
+		for p in autoload base clock power perf sensor reset clk genpd; do
+			t_plan "$g/mmio/$p/*"
+		done
 		_guest_kernel "$k"
 	done
 }
