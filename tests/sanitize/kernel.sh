@@ -5,11 +5,16 @@
 # (SANITIZE_BASE) built for arm64 with allnoconfig + tests/sanitize/
 # debug.config (KASAN, KFENCE, kmemleak, lockdep, DEBUG_ATOMIC_SLEEP,
 # DEBUG_OBJECTS, UBSAN) in a private copy of that release's build chroot.
-# Sourced by tests/lib/kernels.sh, which treats SANITIZE_KERNEL as a kernel
+# Two variants (SANITIZE_KERNELS): 7.3-debug (debug.config, full
+# preemption) and 7.3-rt-debug (debug.config with rt.config on top:
+# PREEMPT_RT, PROVE_RAW_LOCK_NESTING), where a spinlock_t taken with hard
+# interrupts off or a sleeping lock under a raw one is reported.
+# Sourced by tests/lib/kernels.sh, which treats each variant as a kernel
 # of its own (kernel_known, kernel_prepare; every accessor then works on it)
 # without listing it in tests/kernels.conf: the default set never builds it.
 #
-#   sanitize_is_local NAME        true for SANITIZE_KERNEL
+#   sanitize_is_local NAME        true for a variant of SANITIZE_KERNELS
+#   sanitize_fragment NAME        print the variant's config fragment
 #   sanitize_kernel_prepare NAME  build (or reuse) the kernel; cached in
 #                                 $CACHE/sanitize/<key>/, key = hash of
 #                                 debug.config, this recipe, the base
@@ -30,9 +35,10 @@
 #   size                    Image, vmlinux and module sizes (bytes)
 #   build.log               the kernel build's output
 
-SANITIZE_KERNEL=${SANITIZE_KERNEL:-7.3-debug}
+SANITIZE_KERNELS=${SANITIZE_KERNELS:-7.3-debug 7.3-rt-debug}
 SANITIZE_BASE=${SANITIZE_BASE:-7.3}
 SANITIZE_FRAGMENT=$TESTS/sanitize/debug.config
+SANITIZE_RT_FRAGMENT=$TESTS/sanitize/rt.config
 # Fixes of core bugs the suite found, applied to the source copy (patch
 # -p1, in name order): each says why in its header.
 SANITIZE_PATCHES=$TESTS/sanitize/patches
@@ -41,7 +47,18 @@ SANITIZE_BTF=scmi-core.btf
 # Bump when the recipe below changes in a way that changes the build.
 SANITIZE_RECIPE=2
 
-sanitize_is_local() { [ -n "${1:-}" ] && [ "$1" = "$SANITIZE_KERNEL" ]; }
+sanitize_is_local() { [ -n "${1:-}" ] && [[ " $SANITIZE_KERNELS " == *" $1 "* ]]; }
+
+sanitize_fragment() {
+	case $1 in
+	*-rt-debug)
+		# rt.config replaces the preemption model of debug.config.
+		grep -v '^CONFIG_PREEMPT=y$' "$SANITIZE_FRAGMENT"
+		cat "$SANITIZE_RT_FRAGMENT"
+		;;
+	*) cat "$SANITIZE_FRAGMENT" ;;
+	esac
+}
 
 # sanitize_cmdline NAME: what every guest of NAME adds to its command line.
 # slab_debug=U (record the allocating and freeing call sites) marks every
@@ -58,10 +75,10 @@ sanitize_cmdline() {
 	return 0
 }
 
-# _sanitize_key: the cache key of the current fragment and base kernel.
+# _sanitize_key NAME: the cache key of the variant's fragment and base kernel.
 _sanitize_key() {
 	{
-		cat "$SANITIZE_FRAGMENT"
+		sanitize_fragment "$1"
 		cat "$SANITIZE_PATCHES"/*.patch 2>/dev/null
 		echo "recipe $SANITIZE_RECIPE base $SANITIZE_BASE $(cat "$KCACHE/$SANITIZE_BASE/version")"
 		kernel_field "$SANITIZE_BASE" cc
@@ -75,10 +92,11 @@ _sanitize_chroot_run() {
 	chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/ LC_ALL=C.UTF-8 "$@"
 }
 
-# _sanitize_config_check DOTCONFIG: every option of the fragment is set as
-# asked (Kconfig drops options whose dependencies are missing, silently).
+# _sanitize_config_check DOTCONFIG FRAGMENT: every option of the fragment
+# is set as asked (Kconfig drops options whose dependencies are missing,
+# silently).
 _sanitize_config_check() {
-	local cfg=$1 line sym want got bad=0
+	local cfg=$1 frag=$2 line sym want got bad=0
 	while IFS= read -r line; do
 		case $line in
 		CONFIG_*=*) sym=${line%%=*}; want=${line#*=} ;;
@@ -91,7 +109,7 @@ _sanitize_config_check() {
 			echo "sanitize: $sym is '$got' in the .config, the fragment asks '$want'" >&2
 			bad=1
 		fi
-	done <"$SANITIZE_FRAGMENT"
+	done <"$frag"
 	return "$bad"
 }
 
@@ -114,9 +132,10 @@ _sanitize_patch() {
 	done
 }
 
-# _sanitize_build DIR: the build proper (resumable: make is incremental).
+# _sanitize_build DIR NAME: the build proper (resumable: make is
+# incremental).
 _sanitize_build() {
-	local d=$1 src root obj=/usr/src/linux-obj rel mk
+	local d=$1 name=$2 src root obj=/usr/src/linux-obj rel mk
 	src=$(kernel_source "$SANITIZE_BASE") || return 1
 	root=$d/chroot
 	# The release names the build (key): module caches keyed by release
@@ -137,17 +156,17 @@ _sanitize_build() {
 		touch "$root/.sanitize-base"
 	fi
 	mkdir -p "$root$obj"
-	cp "$SANITIZE_FRAGMENT" "$root/usr/src/debug.config"
+	sanitize_fragment "$name" >"$root/usr/src/debug.config"
 	if [ ! -e "$d/.configured" ]; then
 		_sanitize_chroot_run "$root" "${mk[@]}" KCONFIG_ALLCONFIG=/usr/src/debug.config allnoconfig \
 			>"$d/config.log" 2>&1 || { tail -n 20 "$d/config.log" >&2; return 1; }
-		_sanitize_config_check "$root$obj/.config" || return 1
+		_sanitize_config_check "$root$obj/.config" "$root/usr/src/debug.config" || return 1
 		touch "$d/.configured"
 	fi
 	# build-seconds: wall time from the first start of the build to its
 	# end (an interrupted build resumes where it stopped).
 	[ -s "$d/build-start" ] || date +%s >"$d/build-start"
-	log "sanitize: building the $SANITIZE_KERNEL kernel (log $d/build.log)"
+	log "sanitize: building the $name kernel (log $d/build.log)"
 	_sanitize_chroot_run "$root" "${mk[@]}" -j"${SANITIZE_JOBS:-2}" Image modules >>"$d/build.log" 2>&1 ||
 		{ tail -n 30 "$d/build.log" >&2; return 1; }
 	[ -s "$d/build-seconds" ] || echo $(( $(date +%s) - $(cat "$d/build-start") )) >"$d/build-seconds"
@@ -214,7 +233,7 @@ sanitize_kernel_prepare() {
 	local name=$1 key d rc
 	sanitize_is_local "$name" || return 2
 	kernel_prepare "$SANITIZE_BASE" || return 1
-	key=$(_sanitize_key)
+	key=$(_sanitize_key "$name")
 	d=$CACHE/sanitize/$key
 	mkdir -p "$CACHE/sanitize" "$KCACHE"
 	if [ ! -e "$d/.done" ]; then
@@ -222,9 +241,9 @@ sanitize_kernel_prepare() {
 			flock 9
 			[ -e "$d/.done" ] && exit 0
 			mkdir -p "$d"
-			_sanitize_build "$d" || exit 1
+			_sanitize_build "$d" "$name" || exit 1
 			touch "$d/.done"
-			log "sanitize: $SANITIZE_KERNEL ($(cat "$d/release")) built in $(cat "$d/build-seconds") s"
+			log "sanitize: $name ($(cat "$d/release")) built in $(cat "$d/build-seconds") s"
 		) 9>"$CACHE/sanitize/.lock-$key"
 		rc=$?
 		[ "$rc" -eq 0 ] || return "$rc"
@@ -236,9 +255,9 @@ sanitize_kernel_prepare() {
 	fi
 }
 
-# sanitize_kernel_dir: the cache directory of the current key (may not be
-# built yet).
+# sanitize_kernel_dir NAME: the cache directory of the variant's current
+# key (may not be built yet).
 sanitize_kernel_dir() {
 	kernel_prepare "$SANITIZE_BASE" >/dev/null || return 1
-	echo "$CACHE/sanitize/$(_sanitize_key)"
+	echo "$CACHE/sanitize/$(_sanitize_key "$1")"
 }

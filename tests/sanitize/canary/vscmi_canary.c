@@ -6,11 +6,15 @@
  * kmemleak must report; with oob=1 it reads one byte past a small kmalloc()
  * buffer, which KASAN must report.  The sanitize suite loads it in a guest
  * of its own and checks that both reports reach the console, i.e. that a
- * real bug of the same kind in virtio_scmi could not pass unnoticed.
+ * real bug of the same kind in virtio_scmi could not pass unnoticed.  With
+ * irqoff_lock=1 it takes a spinlock_t with hard interrupts disabled, which
+ * on PREEMPT_RT (a sleeping lock there) DEBUG_ATOMIC_SLEEP must report.
  */
 #include <linux/compiler.h>
+#include <linux/irqflags.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 
 static bool leak;
@@ -20,6 +24,12 @@ MODULE_PARM_DESC(leak, "leak 16 objects (64 B to 8 KiB) at load");
 static bool oob;
 module_param(oob, bool, 0444);
 MODULE_PARM_DESC(oob, "read one byte past an 8-byte allocation at load");
+
+static bool irqoff_lock;
+module_param(irqoff_lock, bool, 0444);
+MODULE_PARM_DESC(irqoff_lock, "take a spinlock_t with hard interrupts off at load");
+
+static DEFINE_SPINLOCK(vscmi_canary_lock);
 
 /*
  * Sizes of the leaked objects: several size classes, a few of each, so
@@ -67,12 +77,26 @@ static noinline void vscmi_canary_oob(void)
 	kfree(p);
 }
 
+/* What vscmi_chan_vq_done() once did: invalid on PREEMPT_RT. */
+static noinline void vscmi_canary_irqoff_lock(void)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	spin_lock(&vscmi_canary_lock);
+	spin_unlock(&vscmi_canary_lock);
+	local_irq_restore(flags);
+	pr_info("vscmi_canary: took a spinlock_t with interrupts off\n");
+}
+
 static int __init vscmi_canary_init(void)
 {
 	if (leak)
 		vscmi_canary_leak();
 	if (oob)
 		vscmi_canary_oob();
+	if (irqoff_lock)
+		vscmi_canary_irqoff_lock();
 	return 0;
 }
 module_init(vscmi_canary_init);
