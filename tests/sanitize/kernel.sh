@@ -45,7 +45,7 @@ SANITIZE_PATCHES=$TESTS/sanitize/patches
 # Detached BTF of the arm_scmi core in the O= directory (see _sanitize_btf).
 SANITIZE_BTF=scmi-core.btf
 # Bump when the recipe below changes in a way that changes the build.
-SANITIZE_RECIPE=2
+SANITIZE_RECIPE=3
 
 sanitize_is_local() { [ -n "${1:-}" ] && [[ " $SANITIZE_KERNELS " == *" $1 "* ]]; }
 
@@ -156,11 +156,25 @@ _sanitize_build() {
 		touch "$root/.sanitize-base"
 	fi
 	mkdir -p "$root$obj"
-	sanitize_fragment "$name" >"$root/usr/src/debug.config"
+	cp "$SANITIZE_FRAGMENT" "$root/usr/src/debug.config"
+	sanitize_fragment "$name" >"$root/usr/src/variant.config"
 	if [ ! -e "$d/.configured" ]; then
 		_sanitize_chroot_run "$root" "${mk[@]}" KCONFIG_ALLCONFIG=/usr/src/debug.config allnoconfig \
 			>"$d/config.log" 2>&1 || { tail -n 20 "$d/config.log" >&2; return 1; }
-		_sanitize_config_check "$root$obj/.config" "$root/usr/src/debug.config" || return 1
+		case $name in
+		*-rt-debug)
+			# PREEMPT_RT depends on EXPERT, and allnoconfig with EXPERT
+			# would turn off what EXPERT only makes visible (PRINTK,
+			# SHMEM, ...).  So the RT options go on top of the finished
+			# allnoconfig .config, and olddefconfig keeps the rest.
+			_sanitize_chroot_run "$root" sh -c "cd /usr/src/linux-source && scripts/config \
+				--file $obj/.config -e EXPERT -d PREEMPT -e PREEMPT_RT -e PROVE_RAW_LOCK_NESTING" \
+				>>"$d/config.log" 2>&1 &&
+			_sanitize_chroot_run "$root" "${mk[@]}" olddefconfig >>"$d/config.log" 2>&1 ||
+				{ tail -n 20 "$d/config.log" >&2; return 1; }
+			;;
+		esac
+		_sanitize_config_check "$root$obj/.config" "$root/usr/src/variant.config" || return 1
 		touch "$d/.configured"
 	fi
 	# build-seconds: wall time from the first start of the build to its
