@@ -52,9 +52,7 @@ sanitize_is_local() { [ -n "${1:-}" ] && [[ " $SANITIZE_KERNELS " == *" $1 "* ]]
 sanitize_fragment() {
 	case $1 in
 	*-rt-debug)
-		# rt.config replaces the preemption model of debug.config.
-		grep -v '^CONFIG_PREEMPT=y$' "$SANITIZE_FRAGMENT"
-		cat "$SANITIZE_RT_FRAGMENT"
+		cat "$SANITIZE_FRAGMENT" "$SANITIZE_RT_FRAGMENT"
 		;;
 	*) cat "$SANITIZE_FRAGMENT" ;;
 	esac
@@ -168,7 +166,7 @@ _sanitize_build() {
 			# SHMEM, ...).  So the RT options go on top of the finished
 			# allnoconfig .config, and olddefconfig keeps the rest.
 			_sanitize_chroot_run "$root" sh -c "cd /usr/src/linux-source && scripts/config \
-				--file $obj/.config -e EXPERT -d PREEMPT -e PREEMPT_RT -e PROVE_RAW_LOCK_NESTING" \
+				--file $obj/.config -e EXPERT -e PREEMPT_RT -e PROVE_RAW_LOCK_NESTING" \
 				>>"$d/config.log" 2>&1 &&
 			_sanitize_chroot_run "$root" "${mk[@]}" olddefconfig >>"$d/config.log" 2>&1 ||
 				{ tail -n 20 "$d/config.log" >&2; return 1; }
