@@ -5,6 +5,7 @@
 #   - the SCMI engine's tests   (make -C tests/platform/scmi test)
 #   - the daemon's tests        (make -C tests/platform test), when that
 #                               Makefile has a "test" target
+#   - the harness's verdicts    (tests/lib/selftest.sh: canned consoles)
 # Both print "ok N - name" / "not ok N - name: reason" and end with
 # "N passed, N failed"; every line becomes one t_pass/t_fail here, prefixed
 # with the component.  Kernel arguments are ignored.  Logs:
@@ -21,7 +22,11 @@ _unit_run() {
 }
 
 suite_unit() {
-	t_plan "engine: *"
+	t_plan "engine: *" "harness: *"
+	# The harness's own verdicts on canned consoles (tests/lib/selftest.sh).
+	declare -F guest_results >/dev/null || . "$TESTS/lib/guest.sh"
+	. "$TESTS/lib/selftest.sh"
+	harness_selftest
 	_unit_run engine "$TESTS/platform/scmi"
 	if [ -r "$TESTS/platform/Makefile" ] && grep -q '^test:' "$TESTS/platform/Makefile"; then
 		t_plan "daemon: *"
