@@ -97,14 +97,16 @@ _module_src_hash() {
 }
 
 # module_ko KERNEL: cached build of the current sources; prints the .ko path.
+# The directory is named by the sources' hash: two trees (or clones) with
+# different sources never build into, or load from, the same path.
 module_ko() {
 	local k=$1 d h
 	kernel_prepare "$k" || return 1
-	d=$MODULE_CACHE/$k-$(kernel_release "$k")
+	h=$(_module_src_hash)
+	d=$MODULE_CACHE/$k-$(kernel_release "$k")-${h:0:16}
 	mkdir -p "$MODULE_CACHE"
 	(
 		flock 9
-		h=$(_module_src_hash)
 		if [ -e "$d/$MODULE_NAME.ko" ] && [ "$(cat "$d/src.sha256" 2>/dev/null)" = "$h" ]; then
 			exit 0
 		fi
