@@ -12,10 +12,12 @@
 # Host control channel (tests/faults/host.sh): the guest prints
 #   VSCMI-NOTE ft-req SEQ KEY | CMD | CMD ...
 # the host runs each CMD as a platform control command, then sets sensor 3
-# (a synchronous sensor) to SEQ * 1000000 + D, D being the platform counter
-# KEY ("stats" or "engine stats") minus its baseline (a KEY written "=NAME"
-# sets the baseline to the current value).  The guest reads sensor 3 until
-# it shows its SEQ: the host has acted, and D is the platform's figure.
+# (a synchronous sensor) to SEQ * 10000000 + E * 1000000 + D, D being the
+# platform counter KEY ("stats" or "engine stats") minus its baseline (a
+# KEY written "=NAME" sets the baseline to the current value), E 1 when a
+# CMD failed or KEY could not be read (else 0).  The guest reads sensor 3
+# until it shows its SEQ: the host has acted, and D is the platform's
+# figure; E fails the running test.
 #
 # Every fault is armed for the perf LEVEL_GET responses only (protocol
 # 0x13, message 0x8: "call perf" in the exerciser), so the control channel
@@ -74,8 +76,12 @@ host() {
 host_wait() {
 	_end=$(($(uptime_s) + 60))
 	while [ "$(uptime_s)" -lt $_end ]; do
-		if vcall sensor 1 3 && [ "$C_OK" = 1 ] && [ $((C_VAL / 1000000)) = $SEQ ]; then
+		if vcall sensor 1 3 && [ "$C_OK" = 1 ] && [ $((C_VAL / 10000000)) = $SEQ ]; then
 			HOST_D=$((C_VAL % 1000000))
+			if [ $((C_VAL / 1000000 % 10)) != 0 ]; then
+				ft_err "host request $SEQ ($_req): a control command or counter read failed on the host (during.log)"
+				return 1
+			fi
 			return 0
 		fi
 		sleep 0.2
@@ -122,8 +128,10 @@ wait_delta() {
 # --- one fault test --------------------------------------------------------
 # ft_begin NAME CMD...  traffic before, baseline, arm (CMDs on the host)
 # ft_want WHAT GOT WANT  one assertion of the running test
-# ft_end [CMD...]        disarm (fault clear plus CMDs), traffic after,
-#                        result FT_NAME with every failed assertion
+# ft_end [--applied N] [CMD...]  disarm (fault clear plus CMDs), traffic
+#                        after, the platform's faults_applied must have
+#                        grown by N (when given), result FT_NAME with
+#                        every failed assertion
 FT_NAME=
 FT_ERR=
 FT_APPLIED=
@@ -153,11 +161,20 @@ ft_begin() {
 	host "=faults_applied" "fault clear" "$@"
 }
 
-ft_end() { # [CMD...]
+ft_end() { # [--applied N] [CMD...]
+	_want_applied=
+	if [ "${1:-}" = --applied ]; then
+		_want_applied=$2
+		shift 2
+	fi
 	host faults_applied "fault clear" "$@"
 	FT_APPLIED=$HOST_D
 	traffic after
 	note "fault $FT_NAME: platform applied $FT_APPLIED; module: $(tr -s ' ' <"$STATS" | tr '\n' ' ')"
+	# The platform's own count of the faults it injected: a test whose
+	# fault never reached the module must not pass on the module's
+	# silence.
+	[ -z "$_want_applied" ] || ft_want "platform applied" "$FT_APPLIED" "$_want_applied"
 	if [ -z "$FT_ERR" ]; then
 		result_ok "$FT_NAME"
 	else
@@ -185,8 +202,7 @@ ft_reply_fault() {
 	fi
 	ft_want timeouts "$(delta "$_n" timeouts)" 0
 	ft_want late "$(delta "$_n" late)" 0
-	ft_end
-	ft_want "platform applied" "$FT_APPLIED" 2
+	ft_end --applied 2
 }
 
 # --- setup -----------------------------------------------------------------
@@ -214,8 +230,10 @@ load_good() {
 
 # --- module parameters -----------------------------------------------------
 
-# param NAME VALUE: loading with NAME=VALUE must fail, dmesg must name the
-# parameter, and the module must not stay loaded.
+# param NAME VALUE: loading with NAME=VALUE must fail, dmesg must carry
+# the module's own refusal ("virtio_scmi: NAME=VALUE refused: ...", not
+# only the kernel's generic "invalid for parameter" line), and the module
+# must not stay loaded.
 param() {
 	_t="param/$1=$2"
 	_n0=$(dmesg | wc -l)
@@ -224,12 +242,12 @@ param() {
 		rmmod virtio_scmi 2>/dev/null
 		return
 	fi
-	_msg=$(dmesg | tail -n +$((_n0 + 1)) | grep -F "$1" | head -n 1)
+	_msg=$(dmesg | tail -n +$((_n0 + 1)) | grep -F "virtio_scmi: $1=$2 refused: " | head -n 1)
 	if [ -e /sys/module/virtio_scmi ]; then
 		result_fail "$_t" "modprobe failed but the module is loaded"
 		rmmod virtio_scmi 2>/dev/null
 	elif [ -z "$_msg" ]; then
-		result_fail "$_t" "refused without a kernel message naming $1 ($(cat /tmp/mp.err))"
+		result_fail "$_t" "refused without the module's own message 'virtio_scmi: $1=$2 refused: ...' (dmesg: $(dmesg | tail -n +$((_n0 + 1)) | grep -F "$1" | head -n 1 | cut -c1-160); modprobe: $(cat /tmp/mp.err))"
 	else
 		result_ok "$_t"
 		note "$_t: ${_msg#*] }"
@@ -264,8 +282,7 @@ fault_tests() {
 	wait_delta late-response late 2 10
 	ft_want "late replies" "$(delta late-response late)" 2
 	ft_want "invalid_*" "$(invalid_sum late-response)" 0
-	ft_end
-	ft_want "platform applied" "$FT_APPLIED" 2
+	ft_end --applied 2
 
 	# The immediate reply of an asynchronous command held back until its
 	# delayed response is in: the core completes the caller on the delayed
@@ -290,8 +307,7 @@ fault_tests() {
 	wait_delta delayed-response-first late $((_re + _t)) 10
 	ft_want "late replies = released_early + timeouts" "$(delta delayed-response-first late)" $((_re + _t))
 	ft_want "invalid_*" "$(invalid_sum delayed-response-first)" 0
-	ft_end
-	ft_want "platform applied" "$FT_APPLIED" 4
+	ft_end --applied 4
 
 	# Delayed responses due at once, so that the device returns a reply
 	# and its delayed response together: the reply must reach the core
@@ -313,8 +329,7 @@ fault_tests() {
 	sleep 1
 	ft_want late "$(delta no-response late)" 0
 	ft_want inflight "$(delta no-response inflight)" 2
-	ft_end
-	ft_want "platform applied" "$FT_APPLIED" 2
+	ft_end --applied 2
 
 	# Duplicate: the reply arrives, then a copy (type 0) on the eventq.
 	ft_begin duplicate-response "fault duplicate count=2 $FILT"
@@ -324,8 +339,7 @@ fault_tests() {
 	ft_want invalid_type "$(delta duplicate-response invalid_type)" 2
 	ft_want "invalid_* total" "$(invalid_sum duplicate-response)" 2
 	ft_want timeouts "$(delta duplicate-response timeouts)" 0
-	ft_end
-	ft_want "platform applied" "$FT_APPLIED" 2
+	ft_end --applied 2
 
 	# Replies the module refuses: -ECOMM (-70) at once, counted.
 	ft_reply_fault unknown-token -70 invalid_header fault token unknown
@@ -347,8 +361,7 @@ fault_tests() {
 	ft_want "caller ok" "$C_OK" 2
 	ft_want "invalid_*" "$(invalid_sum truncated-payload)" 0
 	ft_want timeouts "$(delta truncated-payload timeouts)" 0
-	ft_end
-	ft_want "platform applied" "$FT_APPLIED" 2
+	ft_end --applied 2
 
 	# Notification flood on an event the exerciser listens to, with perf
 	# reads all along: every notification the device sent reached the
@@ -400,8 +413,7 @@ fault_tests() {
 	wait_delta disabled-event-notifications notifs 50 10
 	ft_want notifs "$(delta disabled-event-notifications notifs)" 50
 	ft_want "invalid_*" "$(invalid_sum disabled-event-notifications)" 0
-	ft_end
-	ft_want "platform applied" "$FT_APPLIED" 50
+	ft_end --applied 50
 
 	# Delayed responses for tokens nothing waits for: refused by the
 	# module (the core would look the token up and may find a command
@@ -414,8 +426,7 @@ fault_tests() {
 	ft_want "dresps (delivered)" "$(delta orphan-delayed-response dresps)" 0
 	ft_want "invalid_* total" "$(invalid_sum orphan-delayed-response)" 5
 	ft_want timeouts "$(delta orphan-delayed-response timeouts)" 0
-	ft_end
-	ft_want "platform applied" "$FT_APPLIED" 5
+	ft_end --applied 5
 
 	# An asynchronous command answered with an error, and its delayed
 	# response sent all the same, at once.  The core clears the caller's
@@ -437,8 +448,7 @@ fault_tests() {
 	ft_want "invalid_* total" "$(invalid_sum error-reply-then-delayed-response)" 3
 	ft_want "core 'not expected' reports" "$(($(dmesg | grep -c 'not expected') - _ne))" 0
 	ft_want timeouts "$(delta error-reply-then-delayed-response timeouts)" 0
-	ft_end "delay 1000"
-	ft_want "platform applied" "$FT_APPLIED" 3
+	ft_end --applied 3 "delay 1000"
 
 	# eventq starved: commands still work, a delayed response cannot
 	# come (the core gives up after 2 s), queued notifications wait; on
@@ -459,8 +469,7 @@ fault_tests() {
 	ft_want "invalid_unexpected (refilled: the late delayed response)" \
 		"$(delta eventq-starved invalid_unexpected)" 1
 	ft_want "invalid_* total" "$(invalid_sum eventq-starved)" 1
-	ft_end
-	ft_want "platform applied" "$FT_APPLIED" 21
+	ft_end --applied 21
 }
 
 # --- platform killed and restarted ------------------------------------------
@@ -477,7 +486,8 @@ reconnect_test() {
 	bg=$!
 	sleep 1
 	SEQ=$((SEQ + 1))
-	echo "VSCMI-NOTE ft-req $SEQ - | restart-platform"
+	_req="- | restart-platform"
+	echo "VSCMI-NOTE ft-req $SEQ $_req"
 	wait $bg
 	fl=$(grep -m1 '^# flood ' $VX/results)
 	note "restart: perf reads across the restart: $fl"
