@@ -520,5 +520,11 @@ for p in atomic polling; do
 	vx_run "mode_$p/" atomic
 	vx_run "mode_$p/" clock
 	vx_run "mode_$p/" "concurrent 20"
+	# polling: every protocol, not only the clocks
+	if [ "$p" = polling ]; then
+		for c in base power perf sensor reset voltage powercap system; do
+			vx_run "mode_$p/" "$c"
+		done
+	fi
 done
 exit 0
