@@ -47,14 +47,28 @@ for d in "$@"; do
 			print K "," R "," T ",platform,clock_rate_get," $1 "," $2 }' "$d/stats-rtt" >>"$raw"
 	fi
 	# Notifications: what the engine queued during each rate step against
-	# what the guest received.
-	for f in "$d"/notify-*.begin; do
-		[ -r "$f" ] || continue
-		r=${f##*/notify-}; r=${r%.begin}
-		e=${f%.begin}.end
-		[ -r "$e" ] || continue
+	# what the guest received.  Every rate of the run (BENCH_RATES_USED,
+	# else the steps the boot has files for) must have both: a step with
+	# a figure missing is a "missing" row, which report.sh counts as a
+	# loss at that rate (a round that did not measure cannot pass as
+	# lossless).
+	rs=${BENCH_RATES_USED:-}
+	if [ -z "$rs" ]; then
+		for f in "$d"/notify-*.begin; do
+			[ -r "$f" ] || continue
+			r=${f##*/notify-}; rs="$rs ${r%.begin}"
+		done
+	fi
+	for r in $rs; do
+		f=$d/notify-$r.begin e=$d/notify-$r.end
 		got=$(tr -d '\r' <"$d/console.log" | grep -a "^VSCMI-BENCH notify-$r bench notify op=" |
 			grep -o 'received=[0-9]*' | cut -d= -f2)
+		if [ ! -s "$f" ] || [ ! -s "$e" ] || [ -z "$got" ]; then
+			echo "$k,$rd,$tr,notify-$r,sensor_update,rate,$r" >>"$raw"
+			echo "$k,$rd,$tr,notify-$r,sensor_update,missing,1" >>"$raw"
+			echo "collect.sh: $d: notify-$r not measured (begin $([ -s "$f" ] && echo ok || echo missing), end $([ -s "$e" ] && echo ok || echo missing), received ${got:-missing})" >&2
+			continue
+		fi
 		awk -v K="$k" -v R="$rd" -v T="$tr" -v rate="$r" -v got="${got:-}" '
 			FNR == NR { b[$1] = $2; next }
 			{ e[$1] = $2 }
@@ -67,7 +81,7 @@ for d in "$@"; do
 				print pre "queued," q
 				print pre "sent," s
 				print pre "platform_dropped," dr
-				if (got != "") print pre "lost," (q - got < 0 ? 0 : q - got)
+				print pre "lost," (q - got < 0 ? 0 : q - got)
 			}' "$f" "$e" >>"$raw"
 	done
 done

@@ -8,14 +8,21 @@
 #                            killed and restarted under traffic
 #   FT_TIMEOUT_MS=N          virtio_scmi rx_timeout_ms for the fault tests
 #   FT_FLOOD_RATE=N FT_FLOOD_S=S   notification flood: N/s for S seconds
+#   FT_MODE=devices|nonode|barenode  device and DT variants (see below);
+#   FT_DT_TIMEOUT_MS=N       the DT's arm,max-rx-timeout-ms in "devices"
+#
+# Module parameters: bad values refused (param/NAME=VALUE), valid
+# non-default ones used (param-valid/NAME=VALUE), before the fault tests.
 #
 # Host control channel (tests/faults/host.sh): the guest prints
 #   VSCMI-NOTE ft-req SEQ KEY | CMD | CMD ...
 # the host runs each CMD as a platform control command, then sets sensor 3
-# (a synchronous sensor) to SEQ * 1000000 + D, D being the platform counter
-# KEY ("stats" or "engine stats") minus its baseline (a KEY written "=NAME"
-# sets the baseline to the current value).  The guest reads sensor 3 until
-# it shows its SEQ: the host has acted, and D is the platform's figure.
+# (a synchronous sensor) to SEQ * 10000000 + E * 1000000 + D, D being the
+# platform counter KEY ("stats" or "engine stats") minus its baseline (a
+# KEY written "=NAME" sets the baseline to the current value), E 1 when a
+# CMD failed or KEY could not be read (else 0).  The guest reads sensor 3
+# until it shows its SEQ: the host has acted, and D is the platform's
+# figure; E fails the running test.
 #
 # Every fault is armed for the perf LEVEL_GET responses only (protocol
 # 0x13, message 0x8: "call perf" in the exerciser), so the control channel
@@ -74,8 +81,12 @@ host() {
 host_wait() {
 	_end=$(($(uptime_s) + 60))
 	while [ "$(uptime_s)" -lt $_end ]; do
-		if vcall sensor 1 3 && [ "$C_OK" = 1 ] && [ $((C_VAL / 1000000)) = $SEQ ]; then
+		if vcall sensor 1 3 && [ "$C_OK" = 1 ] && [ $((C_VAL / 10000000)) = $SEQ ]; then
 			HOST_D=$((C_VAL % 1000000))
+			if [ $((C_VAL / 1000000 % 10)) != 0 ]; then
+				ft_err "host request $SEQ ($_req): a control command or counter read failed on the host (during.log)"
+				return 1
+			fi
 			return 0
 		fi
 		sleep 0.2
@@ -122,8 +133,10 @@ wait_delta() {
 # --- one fault test --------------------------------------------------------
 # ft_begin NAME CMD...  traffic before, baseline, arm (CMDs on the host)
 # ft_want WHAT GOT WANT  one assertion of the running test
-# ft_end [CMD...]        disarm (fault clear plus CMDs), traffic after,
-#                        result FT_NAME with every failed assertion
+# ft_end [--applied N] [CMD...]  disarm (fault clear plus CMDs), traffic
+#                        after, the platform's faults_applied must have
+#                        grown by N (when given), result FT_NAME with
+#                        every failed assertion
 FT_NAME=
 FT_ERR=
 FT_APPLIED=
@@ -153,11 +166,20 @@ ft_begin() {
 	host "=faults_applied" "fault clear" "$@"
 }
 
-ft_end() { # [CMD...]
+ft_end() { # [--applied N] [CMD...]
+	_want_applied=
+	if [ "${1:-}" = --applied ]; then
+		_want_applied=$2
+		shift 2
+	fi
 	host faults_applied "fault clear" "$@"
 	FT_APPLIED=$HOST_D
 	traffic after
 	note "fault $FT_NAME: platform applied $FT_APPLIED; module: $(tr -s ' ' <"$STATS" | tr '\n' ' ')"
+	# The platform's own count of the faults it injected: a test whose
+	# fault never reached the module must not pass on the module's
+	# silence.
+	[ -z "$_want_applied" ] || ft_want "platform applied" "$FT_APPLIED" "$_want_applied"
 	if [ -z "$FT_ERR" ]; then
 		result_ok "$FT_NAME"
 	else
@@ -185,14 +207,13 @@ ft_reply_fault() {
 	fi
 	ft_want timeouts "$(delta "$_n" timeouts)" 0
 	ft_want late "$(delta "$_n" late)" 0
-	ft_end
-	ft_want "platform applied" "$FT_APPLIED" 2
+	ft_end --applied 2
 }
 
 # --- setup -----------------------------------------------------------------
 
-load_good() {
-	modprobe virtio_scmi rx_timeout_ms="$FT_TIMEOUT_MS" 2>/tmp/mp.err || {
+load_good() { # [PARAM=VALUE...]
+	modprobe virtio_scmi rx_timeout_ms="$FT_TIMEOUT_MS" "$@" 2>/tmp/mp.err || {
 		echo "modprobe: $(cat /tmp/mp.err)"
 		return 1
 	}
@@ -214,8 +235,10 @@ load_good() {
 
 # --- module parameters -----------------------------------------------------
 
-# param NAME VALUE: loading with NAME=VALUE must fail, dmesg must name the
-# parameter, and the module must not stay loaded.
+# param NAME VALUE: loading with NAME=VALUE must fail, dmesg must carry
+# the module's own refusal ("virtio_scmi: NAME=VALUE refused: ...", not
+# only the kernel's generic "invalid for parameter" line), and the module
+# must not stay loaded.
 param() {
 	_t="param/$1=$2"
 	_n0=$(dmesg | wc -l)
@@ -224,16 +247,61 @@ param() {
 		rmmod virtio_scmi 2>/dev/null
 		return
 	fi
-	_msg=$(dmesg | tail -n +$((_n0 + 1)) | grep -F "$1" | head -n 1)
+	_msg=$(dmesg | tail -n +$((_n0 + 1)) | grep -F "virtio_scmi: $1=$2 refused: " | head -n 1)
 	if [ -e /sys/module/virtio_scmi ]; then
 		result_fail "$_t" "modprobe failed but the module is loaded"
 		rmmod virtio_scmi 2>/dev/null
 	elif [ -z "$_msg" ]; then
-		result_fail "$_t" "refused without a kernel message naming $1 ($(cat /tmp/mp.err))"
+		result_fail "$_t" "refused without the module's own message 'virtio_scmi: $1=$2 refused: ...' (dmesg: $(dmesg | tail -n +$((_n0 + 1)) | grep -F "$1" | head -n 1 | cut -c1-160); modprobe: $(cat /tmp/mp.err))"
 	else
 		result_ok "$_t"
 		note "$_t: ${_msg#*] }"
 	fi
+}
+
+# param_valid NAME=VALUE [WANT] [DMESG]: a non-default setting within the
+# range loads, reads back (WANT, default VALUE) in sysfs, shows in the
+# module's probe line (DMESG: a fixed string of "SCMI over virtio: ..."),
+# and serves the exerciser's calls (sync perf and clock reads, async
+# sensor reads: delayed responses on the eventq) and, with CHECKS set,
+# those exerciser checks; then the module is unloaded again.
+param_valid() {
+	_t="param-valid/$1"
+	_pn=${1%%=*} _pv=${1#*=}
+	_want=${2:-$_pv}
+	FT_ERR=
+	rmmod virtio_scmi 2>/dev/null
+	_n0=$(dmesg | wc -l)
+	if ! out=$(load_good "$1"); then
+		result_fail "$_t" "$out"
+		rmmod virtio_scmi 2>/dev/null
+		return
+	fi
+	find_stats
+	ft_want "sysfs $_pn" "$(cat "/sys/module/virtio_scmi/parameters/$_pn" 2>/dev/null)" "$_want"
+	_probe=$(dmesg | tail -n +$((_n0 + 1)) | grep -m1 'SCMI over virtio: ')
+	case $_probe in
+	*"${3:-}"*) ;;
+	*) ft_err "probe line lacks '${3:-}': ${_probe#*] }" ;;
+	esac
+	traffic "$_t"
+	for _c in ${CHECKS:-}; do
+		if echo "$_c" >$VX/run 2>/tmp/vx.err; then
+			_nok=$(grep -c '^not ok' $VX/results)
+			_ok=$(grep '^ok' $VX/results | grep -vc ' # SKIP ')
+			[ "$_nok" = 0 ] && [ "$_ok" -gt 0 ] ||
+				ft_err "exerciser '$_c': $_ok ok, $_nok not ok: $(grep -m1 '^not ok' $VX/results)"
+		else
+			ft_err "exerciser '$_c' refused: $(cat /tmp/vx.err)"
+		fi
+	done
+	note "$_t: ${_probe#*] }"
+	if [ -z "$FT_ERR" ]; then
+		result_ok "$_t"
+	else
+		result_fail "$_t" "$FT_ERR"
+	fi
+	rmmod virtio_scmi 2>/dev/null
 }
 
 param_tests() {
@@ -244,6 +312,16 @@ param_tests() {
 	for p in polling atomic; do
 		for v in -1 2 10 0x1 abc; do param $p $v; done
 	done
+	# Valid settings other than the defaults.
+	param_valid max_msg=1 1 "(1 in flight)"
+	param_valid max_msg_size=32 32 "max_msg_size 32,"
+	param_valid max_msg_size=4096 4096 "max_msg_size 4096,"
+	param_valid spin_us=0 0 "spin 0 us"
+	# polling=1: every protocol of this boot's DT through the exerciser
+	# (its "base" check wants all eight protocols bound)
+	CHECKS="power perf clock sensor reset"
+	param_valid polling=1 Y "mode polling"
+	CHECKS=
 	# A good load works after all that.
 	if out=$(load_good); then
 		vcall perf 5 && [ "$C_OK" = 5 ] && result_ok param/good-load-after ||
@@ -264,8 +342,7 @@ fault_tests() {
 	wait_delta late-response late 2 10
 	ft_want "late replies" "$(delta late-response late)" 2
 	ft_want "invalid_*" "$(invalid_sum late-response)" 0
-	ft_end
-	ft_want "platform applied" "$FT_APPLIED" 2
+	ft_end --applied 2
 
 	# The immediate reply of an asynchronous command held back until its
 	# delayed response is in: the core completes the caller on the delayed
@@ -290,8 +367,7 @@ fault_tests() {
 	wait_delta delayed-response-first late $((_re + _t)) 10
 	ft_want "late replies = released_early + timeouts" "$(delta delayed-response-first late)" $((_re + _t))
 	ft_want "invalid_*" "$(invalid_sum delayed-response-first)" 0
-	ft_end
-	ft_want "platform applied" "$FT_APPLIED" 4
+	ft_end --applied 4
 
 	# Delayed responses due at once, so that the device returns a reply
 	# and its delayed response together: the reply must reach the core
@@ -313,8 +389,7 @@ fault_tests() {
 	sleep 1
 	ft_want late "$(delta no-response late)" 0
 	ft_want inflight "$(delta no-response inflight)" 2
-	ft_end
-	ft_want "platform applied" "$FT_APPLIED" 2
+	ft_end --applied 2
 
 	# Duplicate: the reply arrives, then a copy (type 0) on the eventq.
 	ft_begin duplicate-response "fault duplicate count=2 $FILT"
@@ -324,8 +399,7 @@ fault_tests() {
 	ft_want invalid_type "$(delta duplicate-response invalid_type)" 2
 	ft_want "invalid_* total" "$(invalid_sum duplicate-response)" 2
 	ft_want timeouts "$(delta duplicate-response timeouts)" 0
-	ft_end
-	ft_want "platform applied" "$FT_APPLIED" 2
+	ft_end --applied 2
 
 	# Replies the module refuses: -ECOMM (-70) at once, counted.
 	ft_reply_fault unknown-token -70 invalid_header fault token unknown
@@ -347,8 +421,7 @@ fault_tests() {
 	ft_want "caller ok" "$C_OK" 2
 	ft_want "invalid_*" "$(invalid_sum truncated-payload)" 0
 	ft_want timeouts "$(delta truncated-payload timeouts)" 0
-	ft_end
-	ft_want "platform applied" "$FT_APPLIED" 2
+	ft_end --applied 2
 
 	# Notification flood on an event the exerciser listens to, with perf
 	# reads all along: every notification the device sent reached the
@@ -400,8 +473,7 @@ fault_tests() {
 	wait_delta disabled-event-notifications notifs 50 10
 	ft_want notifs "$(delta disabled-event-notifications notifs)" 50
 	ft_want "invalid_*" "$(invalid_sum disabled-event-notifications)" 0
-	ft_end
-	ft_want "platform applied" "$FT_APPLIED" 50
+	ft_end --applied 50
 
 	# Delayed responses for tokens nothing waits for: refused by the
 	# module (the core would look the token up and may find a command
@@ -414,8 +486,7 @@ fault_tests() {
 	ft_want "dresps (delivered)" "$(delta orphan-delayed-response dresps)" 0
 	ft_want "invalid_* total" "$(invalid_sum orphan-delayed-response)" 5
 	ft_want timeouts "$(delta orphan-delayed-response timeouts)" 0
-	ft_end
-	ft_want "platform applied" "$FT_APPLIED" 5
+	ft_end --applied 5
 
 	# An asynchronous command answered with an error, and its delayed
 	# response sent all the same, at once.  The core clears the caller's
@@ -437,8 +508,7 @@ fault_tests() {
 	ft_want "invalid_* total" "$(invalid_sum error-reply-then-delayed-response)" 3
 	ft_want "core 'not expected' reports" "$(($(dmesg | grep -c 'not expected') - _ne))" 0
 	ft_want timeouts "$(delta error-reply-then-delayed-response timeouts)" 0
-	ft_end "delay 1000"
-	ft_want "platform applied" "$FT_APPLIED" 3
+	ft_end --applied 3 "delay 1000"
 
 	# eventq starved: commands still work, a delayed response cannot
 	# come (the core gives up after 2 s), queued notifications wait; on
@@ -459,8 +529,7 @@ fault_tests() {
 	ft_want "invalid_unexpected (refilled: the late delayed response)" \
 		"$(delta eventq-starved invalid_unexpected)" 1
 	ft_want "invalid_* total" "$(invalid_sum eventq-starved)" 1
-	ft_end
-	ft_want "platform applied" "$FT_APPLIED" 21
+	ft_end --applied 21
 }
 
 # --- platform killed and restarted ------------------------------------------
@@ -477,7 +546,8 @@ reconnect_test() {
 	bg=$!
 	sleep 1
 	SEQ=$((SEQ + 1))
-	echo "VSCMI-NOTE ft-req $SEQ - | restart-platform"
+	_req="- | restart-platform"
+	echo "VSCMI-NOTE ft-req $SEQ $_req"
 	wait $bg
 	fl=$(grep -m1 '^# flood ' $VX/results)
 	note "restart: perf reads across the restart: $fl"
@@ -506,10 +576,158 @@ reconnect_test() {
 	fi
 }
 
+# --- device and device-tree variants ----------------------------------------
+# FT_MODE=devices: three SCMI virtio devices: A (the suite's pci device, a
+# platform without VIRTIO_SCMI_F_P2A_CHANNELS, host control channel), B (a
+# second pci device at 0000:00:1e.0, a full platform) and C (virtio-mmio
+# left legacy); the DT node carries arm,max-rx-timeout-ms=$FT_DT_TIMEOUT_MS.
+# FT_MODE=nonode: no arm,scmi-virtio node; FT_MODE=barenode: the node
+# without protocol children.
+
+# dev_kind DEV: A, B or C for a virtio device directory
+dev_kind() {
+	case $(readlink -f "$1") in
+	*/0000:00:1e.0/*) echo B ;;
+	*virtio_mmio* | *.virtio*) echo C ;;
+	*) echo A ;;
+	esac
+}
+
+# scmi_devs: "NAME KIND DRIVER" per virtio device of id 0x20
+scmi_devs() {
+	for _d in /sys/bus/virtio/devices/*; do
+		[ "$(cat "$_d/device" 2>/dev/null)" = 0x0020 ] || continue
+		_drv=$(readlink "$_d/driver" 2>/dev/null)
+		echo "${_d##*/} $(dev_kind "$_d") ${_drv##*/}"
+	done
+}
+
+devices_test() {
+	VD=/sys/bus/virtio/drivers/virtio_scmi
+	if ! modprobe virtio_scmi 2>/tmp/mp.err; then
+		result_fail modprobe "$(cat /tmp/mp.err)"
+		return
+	fi
+	_i=0
+	while [ $_i -lt 100 ] && ! scmi_devs | grep -q ' virtio_scmi$'; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	sleep 1
+	scmi_devs >/tmp/devs
+	note "devices: $(tr '\n' ';' </tmp/devs)"
+	_a=$(awk '$2 == "A" { print $1 }' /tmp/devs)
+	_b=$(awk '$2 == "B" { print $1 }' /tmp/devs)
+	_c=$(awk '$2 == "C" { print $1 }' /tmp/devs)
+	# C: legacy (no VERSION_1), refused by validate
+	if [ -z "$_c" ]; then
+		result_fail legacy-refused "no virtio-mmio SCMI device (devices: $(tr '\n' ';' </tmp/devs))"
+	elif grep -q "^$_c C virtio_scmi" /tmp/devs; then
+		result_fail legacy-refused "the legacy device $_c is bound"
+	elif ! dmesg | grep -q "$_c: legacy virtio device refused: SCMI needs VIRTIO_F_VERSION_1"; then
+		result_fail legacy-refused "no refusal message for $_c: $(dmesg | grep -m1 "$_c" | cut -c1-160)"
+	else
+		result_ok legacy-refused
+	fi
+	# A and B: the first to probe is served, the other refused
+	_bound=$(awk '$3 == "virtio_scmi" { print $1 }' /tmp/devs)
+	if [ -z "$_a" ] || [ -z "$_b" ]; then
+		result_fail second-refused "devices A '$_a', B '$_b' (want both)"
+	elif [ "$(echo $_bound | wc -w)" != 1 ]; then
+		result_fail second-refused "bound: '$_bound' (want exactly one of $_a, $_b)"
+	else
+		[ "$_bound" = "$_a" ] && _other=$_b || _other=$_a
+		if dmesg | grep -q "$_other: only one SCMI virtio device is supported and $_bound already uses this driver"; then
+			result_ok second-refused
+		else
+			result_fail second-refused "no refusal message for $_other: $(dmesg | grep -m1 "$_other: " | cut -c1-160)"
+		fi
+	fi
+	# From here on A serves: the host's control channel is A's platform.
+	if [ "$_bound" != "$_a" ] && [ -n "$_a" ]; then
+		echo "$_bound" >$VD/unbind 2>/dev/null
+		echo "$_a" >$VD/bind 2>/tmp/bind.err ||
+			note "devices: bind $_a: $(cat /tmp/bind.err)"
+		note "devices: $_bound unbound, $_a bound instead"
+	fi
+	_n0=$(dmesg | grep -c 'SCMI over virtio: ')
+	if ! out=$(load_good); then
+		result_fail no-p2a "$out"
+		return
+	fi
+	find_stats
+	# A: a single-queue device (no P2A)
+	FT_ERR=
+	_probe=$(dmesg | grep "$_a: SCMI over virtio: " | tail -n 1)
+	case $_probe in
+	*"eventq 0 (0 buffers), P2A no,"*) ;;
+	*) ft_err "probe line: '${_probe#*] }'" ;;
+	esac
+	snap nop2a
+	traffic no-p2a
+	ft_want "evt_refills" "$(delta nop2a evt_refills)" 0
+	ft_want "invalid_*" "$(invalid_sum nop2a)" 0
+	ft_want timeouts "$(delta nop2a timeouts)" 0
+	note "devices/no-p2a: ${_probe#*] }; module: $(tr -s ' ' <"$STATS" | tr '\n' ' ')"
+	[ -z "$FT_ERR" ] && result_ok no-p2a || result_fail no-p2a "$FT_ERR"
+	# The DT's arm,max-rx-timeout-ms (FT_DT_TIMEOUT_MS) rules over the
+	# module's rx_timeout_ms (its default, 30000 ms, here): a reply held
+	# back 5 s times out after about FT_DT_TIMEOUT_MS.
+	ft_begin dt-max-rx-timeout "fault delay 5000 count=2 $FILT"
+	vcall perf 2
+	note "dt-max-rx-timeout: $C_LINE"
+	ft_want "caller rc" "$C_RC" "-110:2"
+	[ "$C_MAX" != "?" ] && [ "$C_MAX" -ge "$FT_DT_TIMEOUT_MS" ] && [ "$C_MAX" -lt 4000 ] ||
+		ft_err "caller waited ${C_MAX} ms, want the DT's $FT_DT_TIMEOUT_MS ms (module parameter $(cat /sys/module/virtio_scmi/parameters/rx_timeout_ms) ms)"
+	ft_want timeouts "$(delta dt-max-rx-timeout timeouts)" 2
+	wait_delta dt-max-rx-timeout late 2 15
+	ft_want "late replies" "$(delta dt-max-rx-timeout late)" 2
+	ft_end --applied 2
+}
+
+# node_test NAME: virtio_scmi against a DT without a usable node
+node_test() {
+	_n0=$(dmesg | wc -l)
+	if ! modprobe virtio_scmi 2>/tmp/mp.err; then
+		result_fail "$1" "modprobe: $(cat /tmp/mp.err)"
+		return
+	fi
+	modprobe vscmi_exerciser 2>/tmp/mp.err || { result_fail "$1" "exerciser: $(cat /tmp/mp.err)"; return; }
+	sleep 3
+	scmi_devs >/tmp/devs
+	_new=$(dmesg | tail -n +$((_n0 + 1)))
+	note "$1: devices: $(tr '\n' ';' </tmp/devs); exerciser: $(grep '^bound' $VX/info 2>/dev/null); scmi_protocol: $(ls /sys/bus/scmi_protocol/devices 2>/dev/null | tr '\n' ' ')"
+	FT_ERR=
+	if [ "$1" = no-dt-node ]; then
+		# the device is refused with the reason; nothing reaches the core
+		grep -q ' virtio_scmi$' /tmp/devs && ft_err "device bound without a DT node"
+		echo "$_new" | grep -q 'no enabled device-tree node compatible with "arm,scmi-virtio"' ||
+			ft_err "no message about the missing node"
+		echo "$_new" | grep -q 'SCMI Protocol v' && ft_err "the core enumerated: $(echo "$_new" | grep -m1 'SCMI Protocol v')"
+	else
+		# the core runs (base protocol) and creates no protocol device
+		grep -q ' virtio_scmi$' /tmp/devs || ft_err "device not bound: $(tr '\n' ';' </tmp/devs)"
+		echo "$_new" | grep -q "SCMI Protocol v.*'virtio-scmi" ||
+			ft_err "the core did not enumerate: $(echo "$_new" | grep -m1 -i scmi | cut -c1-160)"
+		grep -q '^bound.* \(clock\|perf\|power\|sensor\|reset\)' $VX/info &&
+			ft_err "the exerciser bound to a protocol: $(grep '^bound' $VX/info)"
+	fi
+	rmmod vscmi_exerciser 2>/dev/null
+	rmmod virtio_scmi 2>/tmp/rm.err || ft_err "rmmod: $(cat /tmp/rm.err)"
+	[ -e /sys/module/virtio_scmi ] && ft_err "still loaded after rmmod"
+	[ -z "$FT_ERR" ] && result_ok "$1" || result_fail "$1" "$FT_ERR"
+}
+
 # --- main --------------------------------------------------------------------
 
 t0=$(uptime_s)
-if [ "$FT_MODE" = reconnect ]; then
+if [ "$FT_MODE" = devices ]; then
+	devices_test
+elif [ "$FT_MODE" = nonode ]; then
+	node_test no-dt-node
+elif [ "$FT_MODE" = barenode ]; then
+	node_test dt-node-without-protocols
+elif [ "$FT_MODE" = reconnect ]; then
 	if out=$(load_good); then
 		find_stats
 		reconnect_test

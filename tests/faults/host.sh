@@ -7,8 +7,10 @@
 # Each "VSCMI-NOTE ft-req SEQ KEY | CMD | ..." line is served in order:
 # the platform counter KEY is read (daemon "stats", then "engine stats"),
 # every CMD runs as a control command, and sensor 3 is set to
-# SEQ * 1000000 + (KEY - its baseline).  A KEY written "=NAME" makes the
-# current value NAME's baseline; "-" reports nothing.  The CMD
+# SEQ * 10000000 + E * 1000000 + (KEY - its baseline), E being 1 when a
+# CMD failed or KEY could not be read.  A KEY written "=NAME" makes the
+# current value NAME's baseline; "-" reports nothing.  Exit status 1 when
+# any request failed (the suite's host-control result), 0 otherwise.  The CMD
 # "restart-platform" (with --restart) kills the daemon with SIGKILL and
 # starts a new one with DAEMON ARGS on the same sockets.
 # Ends at "VSCMI-NOTE ft-end", VSCMI-DONE or when QEMU is gone.
@@ -69,18 +71,20 @@ done
 
 declare -A base
 seq=1
+failed=0
 while :; do
 	line=
 	while [ -z "$line" ]; do
 		line=$(con | grep -a -m1 "^VSCMI-NOTE ft-req $seq ")
 		[ -n "$line" ] && break
 		if con | grep -aqE '^VSCMI-NOTE ft-end|^VSCMI-DONE'; then
-			echo "host: guest finished after $((seq - 1)) requests"
-			exit 0
+			echo "host: guest finished after $((seq - 1)) requests, $failed failed"
+			exit $((failed > 0))
 		fi
 		if ! qemu_alive; then
 			# the guest may have finished just after the look above
-			con | grep -aqE '^VSCMI-NOTE ft-end|^VSCMI-DONE' && { echo "host: guest finished"; exit 0; }
+			con | grep -aqE '^VSCMI-NOTE ft-end|^VSCMI-DONE' &&
+				{ echo "host: guest finished, $failed requests failed"; exit $((failed > 0)); }
 			echo "host: QEMU gone after $((seq - 1)) requests"
 			exit 1
 		fi
@@ -89,29 +93,33 @@ while :; do
 	req=${line#"VSCMI-NOTE ft-req $seq "}
 	key=${req%% | *}
 	[ "$key" = "$req" ] && cmds="" || cmds=${req#* | }
-	d=0
+	d=0 err=0
 	case $key in
 	-) ;;
 	=*)
-		base[${key#=}]=$(pstat "${key#=}") || echo "host: no counter ${key#=}"
+		base[${key#=}]=$(pstat "${key#=}") || { echo "host: no counter ${key#=}"; err=1; }
 		;;
 	*)
-		v=$(pstat "$key") || echo "host: no counter $key"
+		v=$(pstat "$key") || { echo "host: no counter $key"; err=1; }
+		[ -n "${base[$key]:-}" ] || { echo "host: no baseline for $key"; err=1; }
 		d=$(( ${v:-0} - ${base[$key]:-0} ))
 		;;
 	esac
-	[ "$d" -ge 0 ] && [ "$d" -le 999999 ] || { echo "host: $key delta $d out of range"; d=999999; }
+	[ "$d" -ge 0 ] && [ "$d" -le 999999 ] || { echo "host: $key delta $d out of range"; d=999999; err=1; }
 	echo "host: request $seq: key $key (delta $d) cmds: $cmds"
 	while [ -n "$cmds" ]; do
 		c=${cmds%% | *}
 		[ "$c" = "$cmds" ] && cmds="" || cmds=${cmds#* | }
 		if [ "$c" = restart-platform ]; then
-			restart_platform
+			restart_platform || err=1
 		else
 			# shellcheck disable=SC2086 # a command is words
-			ctl $c >/dev/null 2>>"$GUEST_DIR/during.err" || echo "host: '$c' failed: $(tail -n 1 "$GUEST_DIR/during.err")"
+			ctl $c >/dev/null 2>>"$GUEST_DIR/during.err" ||
+				{ echo "host: request $seq: '$c' failed: $(tail -n 1 "$GUEST_DIR/during.err")"; err=1; }
 		fi
 	done
-	ctl set sensor 3 value $((seq * 1000000 + d)) >/dev/null || echo "host: ack $seq failed"
+	failed=$((failed + err))
+	ctl set sensor 3 value $((seq * 10000000 + err * 1000000 + d)) >/dev/null ||
+		{ echo "host: ack $seq failed"; failed=$((failed + 1)); }
 	seq=$((seq + 1))
 done

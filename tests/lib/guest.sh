@@ -77,6 +77,9 @@ GUEST_CPU=${GUEST_CPU:-max,pauth-impdef=on}
 GUEST_BASE_MODULES=${GUEST_BASE_MODULES:-virtio_mmio virtio_pci}
 # SCMI protocols described in the DT: id and the node's cells property.
 GUEST_SCMI_PROTOCOLS=${GUEST_SCMI_PROTOCOLS:-0x11 0x13 0x14 0x15 0x16 0x17 0x18}
+# GUEST_SCMI_NODE: "full" (default), "bare" (the arm,scmi-virtio node
+# without protocol children) or "none" (no such node); GUEST_SCMI_DT_PROPS:
+# "NAME=U32 ..." extra cell properties of the node (arm,max-rx-timeout-ms).
 
 _busybox() {
 	local d=$CACHE/guest/busybox ver deb
@@ -237,25 +240,36 @@ _qemu_machine_args() {
 guest_dtb() {
 	local out=$1 smp=${2:-2} mem=${3:-512} args key base p node
 	args=$(_qemu_machine_args "$smp" "$mem")
-	key=$(echo "$QEMU $($QEMU --version | head -n 1) $args $GUEST_SCMI_PROTOCOLS" | sha256sum | cut -c1-12)
+	key=$(echo "$QEMU $($QEMU --version | head -n 1) $args $GUEST_SCMI_PROTOCOLS${GUEST_SCMI_NODE:+ node=$GUEST_SCMI_NODE}${GUEST_SCMI_DT_PROPS:+ props=$GUEST_SCMI_DT_PROPS}" |
+		sha256sum | cut -c1-12)
 	base=$CACHE/guest/dtb/$key.dtb
 	[ -s "$base" ] || _locked "$CACHE/guest/dtb/.lock" _dtb_make "$base" "$args" || return 1
 	cp "$base" "$out"
 }
 
 _dtb_make() {
-	local base=$1 args=$2 p node
+	local base=$1 args=$2 p node protos
 	if [ ! -s "$base" ]; then
 		mkdir -p "$CACHE/guest/dtb"
 		# shellcheck disable=SC2086
 		$QEMU $args -display none -machine dumpdtb="$base.virt" >"$base.log" 2>&1 ||
 			{ cat "$base.log" >&2; return 1; }
 		cp "$base.virt" "$base.tmp"
-		fdtput -p -c "$base.tmp" /firmware/scmi &&
-		fdtput -t s "$base.tmp" /firmware/scmi compatible arm,scmi-virtio &&
-		fdtput -t i "$base.tmp" /firmware/scmi '#address-cells' 1 &&
-		fdtput -t i "$base.tmp" /firmware/scmi '#size-cells' 0 || return 1
-		for p in $GUEST_SCMI_PROTOCOLS; do
+		# (fdtput packs the tree; QEMU's dump is padded to 1 MiB, which
+		# the guest does not boot from)
+		[ "${GUEST_SCMI_NODE:-full}" != none ] || dtc -q -I dtb -O dtb -o "$base.tmp" "$base.virt" || return 1
+		if [ "${GUEST_SCMI_NODE:-full}" != none ]; then
+			fdtput -p -c "$base.tmp" /firmware/scmi &&
+			fdtput -t s "$base.tmp" /firmware/scmi compatible arm,scmi-virtio &&
+			fdtput -t i "$base.tmp" /firmware/scmi '#address-cells' 1 &&
+			fdtput -t i "$base.tmp" /firmware/scmi '#size-cells' 0 || return 1
+			for p in ${GUEST_SCMI_DT_PROPS:-}; do
+				fdtput -t i "$base.tmp" /firmware/scmi "${p%%=*}" "${p#*=}" || return 1
+			done
+		fi
+		protos=$GUEST_SCMI_PROTOCOLS
+		[ "${GUEST_SCMI_NODE:-full}" = full ] || protos=
+		for p in $protos; do
 			node=/firmware/scmi/protocol@${p#0x}
 			fdtput -c "$base.tmp" "$node" && fdtput -t x "$base.tmp" "$node" reg "$p" || return 1
 			case $p in

@@ -383,15 +383,27 @@ _module_check_checkpatch() {
 	fi
 }
 
+# _module_check_size NAME KO: the module's sections (text, data, bss as
+# "size" counts them) stay within bounds: text + data + bss at most
+# VSCMI_MODULE_MAX_B (40960 B; 27741 B on 6.12 with gcc 14: a debug build,
+# a static message pool or a table pulled in by mistake exceeds it) and bss
+# at most VSCMI_MODULE_MAX_BSS_B (1024 B; 40 B today: buffers are
+# allocated per device, never static).
 _module_check_size() {
-	local t=$1 ko=$2 sz text data bss
+	local t=$1 ko=$2 sz text data bss max=${VSCMI_MODULE_MAX_B:-40960} maxbss=${VSCMI_MODULE_MAX_BSS_B:-1024}
 	sz=$(aarch64-linux-gnu-size "$ko" 2>&1)
 	read -r text data bss <<<"$(awk 'NR == 2 { print $1, $2, $3 }' <<<"$sz")"
-	if [[ ${text:-} =~ ^[0-9]+$ ]] && [ "$text" -gt 0 ]; then
-		t_note "$t/size: $(basename "$ko"): text $text, data $data, bss $bss bytes"
-		t_pass "$t/size"
-	else
+	if ! [[ ${text:-} =~ ^[0-9]+$ && ${data:-} =~ ^[0-9]+$ && ${bss:-} =~ ^[0-9]+$ ]] || [ "$text" -eq 0 ]; then
 		t_fail "$t/size" "cannot measure $ko: ${sz%%$'\n'*}"
+		return
+	fi
+	t_note "$t/size: $(basename "$ko"): text $text, data $data, bss $bss bytes (at most $max in all, $maxbss bss)"
+	if [ $((text + data + bss)) -gt "$max" ]; then
+		t_fail "$t/size" "text $text + data $data + bss $bss = $((text + data + bss)) B, more than $max B"
+	elif [ "$bss" -gt "$maxbss" ]; then
+		t_fail "$t/size" "bss $bss B, more than $maxbss B (static buffers?)"
+	else
+		t_pass "$t/size"
 	fi
 }
 

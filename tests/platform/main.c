@@ -59,6 +59,8 @@ static void usage(FILE *out)
 "  --log FILE       log here instead of stderr (appended)\n"
 "  --pidfile FILE   write our pid to FILE (removed at exit)\n"
 "  --once           exit after the first connection ends\n"
+"  --no-p2a         do not offer VIRTIO_SCMI_F_P2A_CHANNELS (a single-queue\n"
+"                   device: no notifications, no delayed responses)\n"
 "  -v, --verbose    more log (repeat: info, debug, trace); -q: errors only\n"
 "  -q, --quiet      errors only\n"
 "  -h, --help       this text\n"
@@ -486,6 +488,7 @@ int main(int argc, char **argv)
 		{ "log", required_argument, NULL, 'l' },
 		{ "pidfile", required_argument, NULL, 'p' },
 		{ "once", no_argument, NULL, 'o' },
+		{ "no-p2a", no_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -494,6 +497,7 @@ int main(int argc, char **argv)
 	struct epoll_event evs[16];
 	struct scmi_engine *engine;
 	char err[256] = "";
+	bool no_p2a = false;
 	sigset_t mask;
 	int c, i;
 
@@ -509,6 +513,7 @@ int main(int argc, char **argv)
 		case 'l': d.log_path = optarg; break;
 		case 'p': d.pidfile = optarg; break;
 		case 'o': d.once = true; break;
+		case 'P': no_p2a = true; break;
 		case 'v': plat_verbose++; break;
 		case 'q': plat_verbose = 0; break;
 		case 'h': usage(stdout); return 0;
@@ -543,6 +548,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < MAX_CLIENTS; i++)
 		d.clients[i].fd = -1;
 	plat_init(&d.plat, engine);
+	if (no_p2a)
+		d.plat.vu.offered &= ~(1ull << VIRTIO_SCMI_F_P2A_CHANNELS);
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
@@ -592,7 +599,7 @@ int main(int argc, char **argv)
 	LOG_INFO("serving %s %s, control %s, features 0x%llx, protocol features 0x%llx",
 		 d.socket_path ? "listening on" : "connecting to",
 		 d.socket_path ? d.socket_path : d.connect_path,
-		 d.control_path ? d.control_path : "(none)", (unsigned long long)PLAT_FEATURES,
+		 d.control_path ? d.control_path : "(none)", (unsigned long long)d.plat.vu.offered,
 		 (unsigned long long)PLAT_PROTOCOL_FEATURES);
 	if (d.connect_path)
 		try_connect();

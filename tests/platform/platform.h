@@ -301,6 +301,8 @@ struct vu_ops {
 /**
  * struct vu - one vhost-user connection's device state
  * @fd: connection socket (-1: none)
+ * @offered: virtio feature bits offered in GET_FEATURES (PLAT_FEATURES,
+ *	less VIRTIO_SCMI_F_P2A_CHANNELS with --no-p2a)
  * @features: negotiated virtio feature bits
  * @protocol_features: negotiated protocol feature bits
  * @owned: SET_OWNER seen
@@ -317,6 +319,7 @@ struct vu_ops {
  */
 struct vu {
 	int fd;
+	uint64_t offered;
 	uint64_t features;
 	uint64_t protocol_features;
 	bool owned;

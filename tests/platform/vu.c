@@ -89,6 +89,7 @@ void vu_init(struct vu *vu, const struct vu_ops *ops, void *opaque)
 
 	memset(vu, 0, sizeof(*vu));
 	vu->fd = -1;
+	vu->offered = PLAT_FEATURES;
 	vu->ops = ops;
 	vu->opaque = opaque;
 	for (i = 0; i < PLAT_NUM_QUEUES; i++)
@@ -437,7 +438,7 @@ int vu_handle(struct vu *vu, struct vu_msg *msg)
 
 	switch (req) {
 	case VHOST_USER_GET_FEATURES:
-		ret = reply_u64(vu, msg, PLAT_FEATURES);
+		ret = reply_u64(vu, msg, vu->offered);
 		replied = true;
 		break;
 	case VHOST_USER_SET_FEATURES:
@@ -445,7 +446,7 @@ int vu_handle(struct vu *vu, struct vu_msg *msg)
 			ret = 1;
 			break;
 		}
-		if (u64 & ~(PLAT_FEATURES | PLAT_FEATURES_TOLERATED)) {
+		if (u64 & ~(vu->offered | PLAT_FEATURES_TOLERATED)) {
 			LOG_ERR("vhost-user: SET_FEATURES 0x%llx has bits we did not offer",
 				(unsigned long long)u64);
 			ret = 1;
@@ -457,7 +458,7 @@ int vu_handle(struct vu *vu, struct vu_msg *msg)
 		/* features while every ring is stopped: a (re)negotiation */
 		if (!any_started(vu) && vu->ops && vu->ops->reset)
 			vu->ops->reset(vu);
-		vu->features = u64 & PLAT_FEATURES;
+		vu->features = u64 & vu->offered;
 		vu->last_features = vu->features;
 		for (i = 0; i < PLAT_NUM_QUEUES; i++) {
 			vu->vq[i].event_idx = u64 & (1ull << VIRTIO_RING_F_EVENT_IDX);

@@ -11,6 +11,13 @@
 
 rb_setup || exit 1
 devs0=$(rb_scmi_devs)
+
+# cyc_fail TEXT: the running hot-unplug or reload cycle failed (it is not
+# counted as good); the first failure is kept for the note.
+cyc_fail() {
+	cbad=1
+	first=${first:-$1}
+}
 note "scmi_protocol devices: $devs0"
 
 # --- traffic from all CPUs ---------------------------------------------------
@@ -65,8 +72,9 @@ elif [ "$RB_HOTPLUGS" -gt 0 ]; then
 	good=0 first= i=0 t0=$(uptime_s) trm=0 tadd=0 late=0
 	while [ $i -lt "$RB_HOTPLUGS" ]; do
 		i=$((i + 1))
+		cbad=
 		r0=$(vt_stat removes)
-		vt start 0 "$RB_PAUSE_US" 2>/tmp/vt.err || { first=${first:-"cycle $i: traffic start: $(cat /tmp/vt.err)"}; }
+		vt start 0 "$RB_PAUSE_US" 2>/tmp/vt.err || cyc_fail "cycle $i: traffic start: $(cat /tmp/vt.err)"
 		sleep 0.2
 		p0=$(presses)
 		a=$(cut -d' ' -f1 /proc/uptime)
@@ -91,10 +99,10 @@ elif [ "$RB_HOTPLUGS" -gt 0 ]; then
 		fi
 		b=$(cut -d' ' -f1 /proc/uptime)
 		if rb_scmi_dev >/dev/null; then
-			first=${first:-"cycle $i: virtio device still present after the removal"}
+			cyc_fail "cycle $i: virtio device still present after the removal"
 		fi
 		[ "$(vt_stat removes)" = $((r0 + 1)) ] ||
-			first=${first:-"cycle $i: traffic was not running at removal (removes $r0 -> $(vt_stat removes))"}
+			cyc_fail "cycle $i: traffic was not running at removal (removes $r0 -> $(vt_stat removes))"
 		rb_mark "hp-add $i"
 		if ! rb_bound 30; then
 			first=${first:-"cycle $i: not bound again within 30 s: exerciser $(grep '^bound' $VX/info), traffic $(vt_line bound)"}
@@ -104,9 +112,9 @@ elif [ "$RB_HOTPLUGS" -gt 0 ]; then
 		trm=$(awk -v a="$a" -v b="$b" -v t="$trm" 'BEGIN { print t + b - a }')
 		tadd=$(awk -v b="$b" -v c="$c" -v t="$tadd" 'BEGIN { print t + c - b }')
 		if [ $((i % 10)) = 0 ] || [ $i = "$RB_HOTPLUGS" ]; then
-			out=$(vx_quiet clock) || { first=${first:-"cycle $i: $out"}; continue; }
+			out=$(vx_quiet clock) || cyc_fail "cycle $i: $out"
 		fi
-		good=$((good + 1))
+		[ -n "$cbad" ] || good=$((good + 1))
 	done
 	vt stop
 	note "hotplug: $good of $RB_HOTPLUGS cycles in $(($(uptime_s) - t0)) s (device_del to removed $trm s, removed to bound $tadd s in all; $late removed by pciehp's own 5 s timer before the guest asked), traffic calls=$(vt_stat calls) errors=$(vt_stat errors) removes=$(vt_stat removes)"
@@ -126,16 +134,17 @@ vt reset
 good=0 first= i=0 t0=$(uptime_s)
 while [ $i -lt "$RB_RELOADS" ]; do
 	i=$((i + 1))
+	cbad=
 	r0=$(vt_stat removes)
-	vt start 0 "$RB_PAUSE_US" 2>/tmp/vt.err || first=${first:-"cycle $i: traffic start: $(cat /tmp/vt.err)"}
+	vt start 0 "$RB_PAUSE_US" 2>/tmp/vt.err || cyc_fail "cycle $i: traffic start: $(cat /tmp/vt.err)"
 	sleep 0.2
 	if ! rmmod virtio_scmi 2>/tmp/rm.err; then
 		first=${first:-"cycle $i: rmmod: $(cat /tmp/rm.err)"}
 		break
 	fi
-	[ ! -e /sys/module/virtio_scmi ] || first=${first:-"cycle $i: still loaded after rmmod"}
+	[ ! -e /sys/module/virtio_scmi ] || cyc_fail "cycle $i: still loaded after rmmod"
 	[ "$(vt_stat removes)" = $((r0 + 1)) ] ||
-		first=${first:-"cycle $i: traffic was not running at rmmod (removes $r0 -> $(vt_stat removes))"}
+		cyc_fail "cycle $i: traffic was not running at rmmod (removes $r0 -> $(vt_stat removes))"
 	if ! modprobe virtio_scmi 2>/tmp/mp.err; then
 		first=${first:-"cycle $i: modprobe: $(cat /tmp/mp.err)"}
 		break
@@ -145,9 +154,9 @@ while [ $i -lt "$RB_RELOADS" ]; do
 		break
 	fi
 	if [ $((i % 10)) = 0 ] || [ $i = "$RB_RELOADS" ]; then
-		out=$(vx_quiet clock) || { first=${first:-"cycle $i: $out"}; continue; }
+		out=$(vx_quiet clock) || cyc_fail "cycle $i: $out"
 	fi
-	good=$((good + 1))
+	[ -n "$cbad" ] || good=$((good + 1))
 done
 vt stop
 note "reload: $good of $RB_RELOADS cycles in $(($(uptime_s) - t0)) s, traffic calls=$(vt_stat calls) errors=$(vt_stat errors) removes=$(vt_stat removes)"

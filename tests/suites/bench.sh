@@ -12,7 +12,10 @@
 # load and probe, round trips, throughput with 1/2/4 callers, delayed
 # responses, notifications at increasing emit rates; on our boots also the
 # raw virtqueue floor and the atomic and polling modes), with
-# tests/bench/host-during.sh driving the platform.  Results:
+# tests/bench/host-during.sh driving the platform.  Odd rounds boot ours
+# first, even rounds the upstream transport.  Fails: a boot's checks, its
+# host helper's status, a round or notification step without figures,
+# collect.sh, report.sh or plot.sh failing.  Results:
 # results/bench/<kernel>/: raw.csv (every number of every boot), hist.csv
 # (latency distributions), summary.md (the table), latency.png, goals.txt.
 #
@@ -50,7 +53,7 @@ _bench_boot() {
 }
 
 _bench_kernel() {
-	local k=$1 out=$RESULTS/bench/$1 ours up ex raw r role ko p t0
+	local k=$1 out=$RESULTS/bench/$1 ours up ex raw r role ko p t0 order st n
 	rm -rf "$out" && mkdir -p "$out"
 	# Boots of an earlier run with more rounds must not join this one.
 	rm -rf "$RESULTS/$k"/bench-{ours,upstream}-*
@@ -89,30 +92,64 @@ _bench_kernel() {
 	ex=$out/exerciser/vscmi_exerciser.ko
 	raw=$out/vraw/vscmi_raw.ko
 	BENCH_RATES_USED=${BENCH_RATES:-500 1000 2000 4000 8000}
+	export BENCH_RATES_USED
 	t0=$(date +%s)
 	for ((r = 1; r <= ${BENCH_ROUNDS:-5}; r++)); do
-		for role in ours upstream; do
+		# Odd rounds boot ours first, even rounds upstream first: neither
+		# transport always gets the host right after the other's boot.
+		if ((r % 2)); then order="ours upstream"; else order="upstream ours"; fi
+		for role in $order; do
 			if [ "$role" = ours ]; then ko=$ours; else ko=$up; fi
 			_bench_boot "$k" "$role" "$r" "$ko" "$ex $raw"
 			p=bench/$k/$role/$r
 			guest_results "$p"
 			t_note "$p: boot $GUEST_STATUS after $(cut -d. -f1 "$GUEST_DIR/wall") s"
+			st=$(cat "$GUEST_DIR/during.status" 2>/dev/null)
+			if [ "$st" = 0 ]; then
+				t_pass "$p/host-during"
+			else
+				t_fail "$p/host-during" "tests/bench/host-during.sh status '${st:-none}': $(grep -m1 'host-during: .*\(failed\|not seen\)' "$GUEST_DIR/during.log" 2>/dev/null || tail -n 1 "$GUEST_DIR/during.log" 2>/dev/null) ($GUEST_DIR/during.log)"
+			fi
 		done
 	done
 	t_note "bench/$k: $((${BENCH_ROUNDS:-5} * 2)) boots in $(( $(date +%s) - t0 )) s"
 	_bench_env "$k" "$ours" "$up" | sed 's/^/- /' >"$out/env"
 	_bench_size "$ours" "$up" >"$out/size"
-	"$TESTS/bench/collect.sh" "$k" "$out" "$RESULTS/$k"/bench-{ours,upstream}-*
-	"$TESTS/bench/report.sh" "$k" "$out"
+	if "$TESTS/bench/collect.sh" "$k" "$out" "$RESULTS/$k"/bench-{ours,upstream}-* 2>"$out/collect.err" &&
+		! [ -s "$out/collect.err" ]; then
+		t_pass "bench/$k/collect"
+	else
+		t_fail "bench/$k/collect" "$(head -n 1 "$out/collect.err") ($(wc -l <"$out/collect.err") problems, $out/collect.err)"
+	fi
+	if "$TESTS/bench/report.sh" "$k" "$out" 2>"$out/report.err" && [ -s "$out/summary.md" ] && [ -s "$out/goals.txt" ]; then
+		t_pass "bench/$k/report"
+	else
+		t_fail "bench/$k/report" "tests/bench/report.sh: $(tail -n 1 "$out/report.err")"
+	fi
 	if "$TESTS/bench/plot.sh" "$k" "$out" >"$out/plot.log" 2>&1 && [ -s "$out/latency.png" ]; then
 		t_pass "bench/$k/plot"
 	else
 		t_fail "bench/$k/plot" "gnuplot: $(tail -n 1 "$out/plot.log")"
 	fi
-	# Every round of both transports must have given its numbers.
+	# Every round of both transports must have given its numbers: round
+	# trips and every notification step.
 	for role in ours upstream; do
-		n=$(awk -F, -v t="$role" '$3 == t && $4 == "rtt" && $6 == "p50_ns"' "$out/raw.csv" | wc -l)
-		t_check "bench/$k/$role/rounds-measured" test "$n" -eq "${BENCH_ROUNDS:-5}"
+		local got=() miss=()
+		mapfile -t got < <(awk -F, -v t="$role" '$3 == t && $4 == "rtt" && $6 == "p50_ns" { print $2 }' "$out/raw.csv" | sort -n)
+		for ((r = 1; r <= ${BENCH_ROUNDS:-5}; r++)); do
+			[[ " ${got[*]} " == *" $r "* ]] || miss+=("$r")
+		done
+		if [ ${#miss[@]} = 0 ] && [ ${#got[@]} = "${BENCH_ROUNDS:-5}" ]; then
+			t_pass "bench/$k/$role/rounds-measured"
+		else
+			t_fail "bench/$k/$role/rounds-measured" "${#got[@]} of ${BENCH_ROUNDS:-5} rounds gave round-trip figures; missing: ${miss[*]:-none} (results/$k/bench-$role-N/console.log)"
+		fi
+		n=$(awk -F, -v t="$role" '$3 == t && $6 == "missing"' "$out/raw.csv" | wc -l)
+		if [ "$n" = 0 ]; then
+			t_pass "bench/$k/$role/notify-measured"
+		else
+			t_fail "bench/$k/$role/notify-measured" "$n notification steps not measured: $(awk -F, -v t="$role" '$3 == t && $6 == "missing" { printf "round %s %s; ", $2, $4 }' "$out/raw.csv")"
+		fi
 	done
 	sed 's/^/# /' "$out/summary.md"
 }

@@ -7,14 +7,20 @@
 #
 #   suite_faults KERNEL...      (kernels: suite_kernels, primary by default)
 #
-# Per kernel two boots:
+# Per kernel five boots:
 #   faults-main   virtio_scmi loaded with rx_timeout_ms=$VSCMI_FAULTS_TIMEOUT_MS
 #                 (1000: round trips of 500 ms were seen on a loaded host): first every module parameter with bad values
-#                 (param/NAME=VALUE: refused, dmesg names it), then one test
+#                 (param/NAME=VALUE: refused with the module's message),
+#                 valid non-default ones (param-valid/...), then one test
 #                 per fault, armed and cleared from the host through the
 #                 control channel of tests/faults/host.sh
 #   faults-restart the platform killed (SIGKILL) while commands are in
 #                 flight and a new one started on the same socket
+#   faults-devices a device without P2A (single queue), a second SCMI
+#                 device (refused), a legacy virtio-mmio one (refused), the
+#                 DT's arm,max-rx-timeout-ms (_faults_devices)
+#   faults-nonode, faults-barenode  no arm,scmi-virtio DT node; the node
+#                 without protocol children
 # Results: faults/<kernel>/<fault>, faults/<kernel>/param/<name>=<value>.
 # Guest script: tests/faults/guest.sh; host helper: tests/faults/host.sh.
 #
@@ -28,12 +34,14 @@ declare -F guest_boot >/dev/null || . "$TESTS/lib/guest.sh"
 	. "$TESTS/lib/module.sh"
 
 FAULTS_PROTOCOLS="0x11 0x13 0x14 0x15 0x16"
+# arm,max-rx-timeout-ms of the faults-devices boot's DT
+FAULTS_DT_TIMEOUT_MS=300
 
 # _faults_script DIR MODE: the guest script with its settings
 _faults_script() {
 	local out=$1/$2.sh
 	{
-		echo "FT_MODE=$2 FT_TIMEOUT_MS=${VSCMI_FAULTS_TIMEOUT_MS:-1000}" \
+		echo "FT_MODE=$2 FT_TIMEOUT_MS=${VSCMI_FAULTS_TIMEOUT_MS:-1000} FT_DT_TIMEOUT_MS=$FAULTS_DT_TIMEOUT_MS" \
 			"FT_FLOOD_RATE=${VSCMI_FAULTS_FLOOD_RATE:-12500} FT_FLOOD_S=${VSCMI_FAULTS_FLOOD_S:-10}"
 		cat "$TESTS/faults/guest.sh"
 	} >"$out"
@@ -52,7 +60,7 @@ _faults_host_ok() {
 }
 
 _faults_count() {
-	tr -d '\r' <"$GUEST_DIR/console.log" | grep -a 'VSCMI-RESULT ' | grep -avc " param/"
+	tr -d '\r' <"$GUEST_DIR/console.log" | grep -a 'VSCMI-RESULT ' | grep -avEc " param(-valid)?/"
 }
 
 _faults_restart() {
@@ -122,6 +130,54 @@ _faults_exerciser() {
 	echo "$d/vscmi_exerciser.ko"
 }
 
+# _faults_devices KERNEL KO EXERCISER TIMEOUT: three SCMI virtio devices in
+# one guest: A, the suite's pci device on a platform started with --no-p2a
+# (single queue) and the DT's arm,max-rx-timeout-ms set; B, a second pci
+# device (0000:00:1e.0) on a full platform; C, a virtio-mmio device left
+# legacy (no VERSION_1).  Then a DT without the arm,scmi-virtio node and
+# one with the node but no protocol children.
+_faults_devices() {
+	local k=$1 ko=$2 ex=$3 to=$4 dir script x pids=() i
+	dir=$RESULTS/$k/faults-devices
+	mkdir -p "$dir"
+	if ! platform_build "$dir/platform-build.log"; then
+		t_fail "faults/$k/devices/platform" "platform build failed"
+		return
+	fi
+	for x in b c; do
+		rm -f "$dir/$x.sock" "$dir/$x-ctl.sock"
+		"$PLATFORM_BIN" --socket "$dir/$x.sock" --control "$dir/$x-ctl.sock" \
+			--log "$dir/platform-$x.log" --pidfile "$dir/platform-$x.pid" \
+			>>"$dir/platform-$x.log" 2>&1 </dev/null &
+		pids+=($!)
+	done
+	for ((i = 0; i < 100; i++)); do
+		[ -S "$dir/b.sock" ] && [ -S "$dir/c.sock" ] && break
+		sleep 0.1
+	done
+	script=$(_faults_script "$RESULTS/$k/faults-build" devices)
+	GUEST_SCMI_PROTOCOLS=$FAULTS_PROTOCOLS GUEST_SCMI_DT_PROPS="arm,max-rx-timeout-ms=$FAULTS_DT_TIMEOUT_MS" \
+		guest_boot --kernel "$k" --name faults-devices --script "$script" --modules "$ko $ex" \
+		--no-autoload --timeout "$to" --platform-args "--no-p2a" \
+		--qemu-args "-chardev socket,id=vscmi2,path=$dir/b.sock -device vhost-user-scmi-pci,chardev=vscmi2,id=scmi2,bus=pcie.0,addr=0x1e -chardev socket,id=vscmi3,path=$dir/c.sock -device vhost-user-scmi,chardev=vscmi3,id=scmi3" \
+		--during "bash '$TESTS/faults/host.sh'"
+	kill "${pids[@]}" 2>/dev/null
+	wait "${pids[@]}" 2>/dev/null
+	t_note "faults/$k: devices boot ${GUEST_STATUS} after $(cut -d. -f1 "$GUEST_DIR/wall" 2>/dev/null) s ($GUEST_DIR)"
+	guest_results "faults/$k/devices"
+	_faults_host_ok "faults/$k/devices"
+	tr -d '\r' <"$GUEST_DIR/console.log" | grep -a 'VSCMI-NOTE devices' | sed 's/^VSCMI-NOTE /# /' | cut -c1-400
+
+	for x in nonode:none barenode:bare; do
+		script=$(_faults_script "$RESULTS/$k/faults-build" "${x%%:*}")
+		GUEST_SCMI_PROTOCOLS=$FAULTS_PROTOCOLS GUEST_SCMI_NODE=${x#*:} \
+			guest_boot --kernel "$k" --name "faults-${x%%:*}" --script "$script" \
+			--modules "$ko $ex" --no-autoload --timeout "$to"
+		t_note "faults/$k: ${x%%:*} boot ${GUEST_STATUS} after $(cut -d. -f1 "$GUEST_DIR/wall" 2>/dev/null) s ($GUEST_DIR)"
+		guest_results "faults/$k/${x%%:*}"
+	done
+}
+
 _faults_kernel() {
 	local k=$1 bdir ko ex script wall to=${VSCMI_FAULTS_BOOT_TIMEOUT:-600} t0 n
 	t0=$(date +%s)
@@ -154,6 +210,7 @@ _faults_kernel() {
 		sed 's/^VSCMI-NOTE /# /' | cut -c1-400
 
 	_faults_restart "$k" "$ko" "$ex" "$to"
+	_faults_devices "$k" "$ko" "$ex" "$to"
 	t_note "faults/$k: $((n + 1)) faults tried, wall time $(( $(date +%s) - t0 )) s"
 }
 

@@ -12,7 +12,10 @@
 #         enumeration, clk/genpd consumers, every exerciser check (all
 #         protocols, delayed responses, notifications, atomic, concurrent
 #         callers on all CPUs), freeze/restore with pm_test, rmmod/modprobe
-#         and VSCMI_GUEST_RELOADS (20) reloads with a memory-growth check,
+#         and VSCMI_GUEST_RELOADS (20) reloads with a memory-growth check
+#         and, booted with slab_debug=U on the kmalloc caches, an exact
+#         check that no object virtio_scmi allocated outlives its unload
+#         (with a control: tests/sanitize/canary leaking 1 KiB per load),
 #         atomic/polling module parameters if the module has them
 #   baseline  the same reload loop with the upstream transport built out
 #         of tree: the noise floor for the slab-growth comparison
@@ -141,6 +144,12 @@ _guest_kernel() {
 		return
 	fi
 	t_note "guest/$k: module $ko"
+	# The leak check's control (guest-test.sh, stale_check): 1 KiB lost
+	# per load.
+	if ! kernel_build_module "$k" "$TESTS/sanitize/canary" "$bdir/canary" 2>"$bdir/canary.err"; then
+		t_fail "guest/$k/canary_build" "$(tail -n 1 "$bdir/canary.err")"
+		return
+	fi
 
 	# main boot
 	script=$bdir/main.sh
@@ -148,8 +157,11 @@ _guest_kernel() {
 		echo "VX_MODE=main VX_DRESP_MS=$((dresp / 1000)) VX_RELOADS=$reloads VX_CONC=$conc"
 		cat "$TESTS/exerciser/guest-test.sh"
 	} >"$script"
+	# slab_debug=U on the kmalloc caches: every object records its
+	# allocation site (the reload loop's leak check, stale_check).
 	GUEST_SCMI_PROTOCOLS=$GUEST_SUITE_PROTOCOLS guest_boot --kernel "$k" --name guest-main \
-		--script "$script" --modules "$ko $ex" --smp 4 --mem 1024 --timeout "$to" \
+		--script "$script" --modules "$ko $ex $bdir/canary/vscmi_canary.ko" --smp 4 --mem 1024 --timeout "$to" \
+		--append "slab_debug=U,kmalloc-*" \
 		--during "bash '$TESTS/exerciser/host-during.sh' $dresp async-begin async-end notify-begin notify-end dresp-fast dresp-restore"
 	wall=$(cat "$GUEST_DIR/wall" 2>/dev/null)
 	t_note "guest/$k: main boot ${GUEST_STATUS} after ${wall%.*} s ($GUEST_DIR)"

@@ -637,6 +637,25 @@ static bool t_vu_set_features(void)
 	return true;
 }
 
+/* --no-p2a: the bit is neither offered nor accepted, and P2A stays off */
+static bool t_vu_no_p2a(void)
+{
+	uint64_t v = 0, f = PLAT_FEATURES, a = 0;
+
+	CHECK(vu_setup());
+	P.vu.offered &= ~(1ull << VIRTIO_SCMI_F_P2A_CHANNELS);
+	CHECK(vu_xfer(VHOST_USER_GET_FEATURES, 0, NULL, 0, NULL, 0) == 0);
+	CHECK(vu_reply(VHOST_USER_GET_FEATURES, &v, 8));
+	CHECK(v == (PLAT_FEATURES & ~(1ull << VIRTIO_SCMI_F_P2A_CHANNELS)));
+	CHECK(vu_xfer(VHOST_USER_SET_FEATURES, VHOST_USER_FLAG_NEED_REPLY, &f, 8, NULL, 0) == 0);
+	CHECK(vu_reply(VHOST_USER_SET_FEATURES, &a, 8) && a != 0);
+	f = v;
+	CHECK(vu_xfer(VHOST_USER_SET_FEATURES, VHOST_USER_FLAG_NEED_REPLY, &f, 8, NULL, 0) == 0);
+	CHECK(vu_reply(VHOST_USER_SET_FEATURES, &a, 8) && a == 0);
+	CHECK(P.vu.features == v && !P.p2a);
+	return true;
+}
+
 static int count_fds(void)
 {
 	int fd, n = 0;
@@ -1718,6 +1737,7 @@ int main(void)
 	run("vq: 20000 random descriptor tables", t_vq_random_tables);
 	run("vu: GET_FEATURES / GET_PROTOCOL_FEATURES / GET_QUEUE_NUM", t_vu_get_features);
 	run("vu: SET_FEATURES accepts, tolerates, rejects", t_vu_set_features);
+	run("vu: --no-p2a offers and accepts no P2A_CHANNELS", t_vu_no_p2a);
 	run("vu: SET_MEM_TABLE maps fds with offset", t_vu_mem_table);
 	run("vu: SET_MEM_TABLE malformed is refused, fds closed", t_vu_mem_table_bad);
 	run("vu: unknown requests answered with an error", t_vu_unknown);

@@ -9,6 +9,9 @@
  * real bug of the same kind in virtio_scmi could not pass unnoticed.  With
  * irqoff_lock=1 it takes a spinlock_t with hard interrupts disabled, which
  * on PREEMPT_RT (a sleeping lock there) DEBUG_ATOMIC_SLEEP must report.
+ * With leak_kib=N it leaks N objects of 1 KiB at every load: the guest
+ * suite loads it once per reload cycle after its leak check, to prove that
+ * the check catches a leak of 1 KiB per reload.
  */
 #include <linux/compiler.h>
 #include <linux/irqflags.h>
@@ -20,6 +23,10 @@
 static bool leak;
 module_param(leak, bool, 0444);
 MODULE_PARM_DESC(leak, "leak 16 objects (64 B to 8 KiB) at load");
+
+static unsigned int leak_kib;
+module_param(leak_kib, uint, 0444);
+MODULE_PARM_DESC(leak_kib, "leak this many 1 KiB objects at load (reload slab check control)");
 
 static bool oob;
 module_param(oob, bool, 0444);
@@ -64,6 +71,25 @@ static noinline void vscmi_canary_leak(void)
 		ARRAY_SIZE(vscmi_canary_sizes) * VSCMI_CANARY_PER_SIZE);
 }
 
+/*
+ * The guest suite's control for its reload leak check: loaded once per
+ * reload cycle with leak_kib=1, it loses 1 KiB a cycle, the smallest leak
+ * that check must catch (tests/exerciser/guest-test.sh, stale_check).
+ */
+static noinline void vscmi_canary_leak_kib(void)
+{
+	unsigned int n;
+	char *p;
+
+	for (n = 0; n < leak_kib; n++) {
+		p = kmalloc(1024, GFP_KERNEL);
+		if (!p)
+			return;
+		memset(p, 0x5a, 1024);
+		OPTIMIZER_HIDE_VAR(p);
+	}
+}
+
 static noinline void vscmi_canary_oob(void)
 {
 	char *p = kmalloc(8, GFP_KERNEL);
@@ -93,6 +119,8 @@ static int __init vscmi_canary_init(void)
 {
 	if (leak)
 		vscmi_canary_leak();
+	if (leak_kib)
+		vscmi_canary_leak_kib();
 	if (oob)
 		vscmi_canary_oob();
 	if (irqoff_lock)
