@@ -218,7 +218,9 @@ suite_faults() {
 	local k
 	[ $# -gt 0 ] || { t_fail faults "no kernels"; return; }
 	for k in $(suite_kernels "$@"); do
-		t_plan "faults/$k/completed" "faults/$k/param/*" "faults/$k/restart/completed"
+		t_plan "faults/$k/completed" "faults/$k/param/*" "faults/$k/param-valid/*" "faults/$k/restart/completed" \
+			"faults/$k/devices/completed" "faults/$k/devices/*-refused" "faults/$k/devices/no-p2a" \
+			"faults/$k/devices/dt-max-rx-timeout" "faults/$k/nonode/completed" "faults/$k/barenode/completed"
 		_faults_kernel "$k"
 	done
 }

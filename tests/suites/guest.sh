@@ -199,6 +199,7 @@ suite_guest() {
 		local p g=guest/$k
 		t_plan "$g/completed" "$g/platform/delayed_responses" "$g/platform/notifications" \
 			"$g/baseline/completed" "$g/baseline/reload/cycles" "$g/reload/slab_vs_upstream" \
+			"$g/reload/no_leaked_objects" "$g/reload/leak_check_control" \
 			"$g/mmio/completed" "$g/autoload/driver_bound" "$g/core/enumerated" "$g/reload/cycles" \
 			"$g/async/*" "$g/atomic/*" "$g/concurrent/answers" "$g/freeze/*" "$g/genpd/*" "$g/clk/*" \
 			"$g/after_reload/*" "$g/dresp-fast/*" "$g/mode_atomic/*" "$g/mode_polling/*"
