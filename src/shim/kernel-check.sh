@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 #
-# kernel-check.sh RELEASE ARCH KERNEL_SOURCE_DIR [KERNEL_CONFIG]
+# kernel-check.sh RELEASE ARCH KERNEL_SOURCE_DIR [KERNEL_CONFIG [layout]]
 #
 # Decides, before anything is compiled, whether virtio_scmi can be built for
 # one kernel.  dkms.conf runs it (with bash: packaged sources carry no
@@ -12,7 +12,10 @@
 #   not arm64, no kernel configuration, older than the first known core ABI
 #   revision, newer than the last known one, no SCMI core, SCMI core a module
 #   (=m), no virtio, in-tree virtio transport (=y or =m), no BTF to check the
-#   core layout against.
+#   core layout against, and with "layout": the shim's declarations do not
+#   match the kernel's BTF (the build's own check, src/shim/layout.mk, run
+#   alone on a copy of the sources in a temporary directory:
+#   make VSCMI_LAYOUT_ONLY=1, a few seconds).
 #
 # The known revisions are read from abi.h beside this script (the only place
 # that maps versions to revisions).  BTF is where src/shim/layout.mk looks
@@ -22,7 +25,7 @@
 # layout.mk honours the same override.
 
 vscmi_kc_main() {
-	local rel=$1 arch=$2 ksrc=$3 kconf=${4:-$3/.config}
+	local rel=$1 arch=$2 ksrc=$3 kconf=${4:-$3/.config} what=${5:-}
 	local here abi lo hi maj min kv v f
 	local pfx="virtio-scmi: skipped for Linux $rel"
 
@@ -98,7 +101,27 @@ vscmi_kc_main() {
 		echo "$pfx: no BTF to check the SCMI core layout against (no $ksrc/vmlinux, and not the running kernel); see /etc/virtio-scmi/allow-no-btf in README"
 		return 1
 	fi
-	return 0
+	[ "$what" != layout ] || vscmi_kc_layout "$rel" "$ksrc" "$here/../.." "$pfx"
+}
+
+# vscmi_kc_layout RELEASE KERNEL_SOURCE_DIR SOURCE_ROOT PREFIX
+vscmi_kc_layout() {
+	local rel=$1 ksrc=$2 top=$3 pfx=$4 tmp rc=0 why
+
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/virtio-scmi-check.XXXXXX") || {
+		echo "$pfx: cannot make a temporary directory for the layout check"
+		return 1
+	}
+	cp "$top/Kbuild" "$tmp/" && cp -R "$top/src" "$tmp/src" &&
+		make -C "$ksrc" M="$tmp" KERNELRELEASE="$rel" VSCMI_LAYOUT_ONLY=1 \
+			modules >"$tmp/check.log" 2>&1 || rc=$?
+	if [ "$rc" != 0 ]; then
+		why=$(grep -m 1 'virtio_scmi: .*mismatch' "$tmp/check.log")
+		[ -n "$why" ] || why=$(grep -m 1 -E 'virtio_scmi: |[Ee]rror' "$tmp/check.log")
+		echo "$pfx: the layout check against its BTF failed: ${why:-make exit $rc}"
+	fi
+	rm -rf "$tmp"
+	return "$rc"
 }
 
 vscmi_kc_main "$@"
