@@ -23,8 +23,9 @@
 # header tree: version.h, .config (CONFIG_ARM_SCMI_PROTOCOL=PROTOCOL,
 # CONFIG_VIRTIO=y, CONFIG_ARM_SCMI_TRANSPORT_VIRTIO=TRANSPORT when not empty),
 # a vmlinux when BTF is 1, and a Makefile: the layout check alone
-# (VSCMI_LAYOUT_ONLY=1) passes, or with "mismatch" fails the way btfcheck
-# does; the module build always fails (exit 10 in dkms: make was run).
+# (VSCMI_LAYOUT_ONLY=1) passes (leaves src/shim/layout.ok), or with
+# "mismatch" fails the way btfcheck does; the module build always fails
+# (exit 10 in dkms: make was run).
 fld_kernel() {
 	local d=$1
 	mkdir -p "$d/include/generated/uapi/linux"
@@ -40,7 +41,7 @@ fld_kernel() {
 		printf 'modules:\n\t@echo "virtio_scmi: layout mismatch with the target kernel'"'"'s arm_scmi core: %s"; false\n' \
 			'struct scmi_chan_info member id has size 8, kernel'"'"'s has size 4' >"$d/Makefile"
 	else
-		printf 'modules:\n\ttest "$(VSCMI_LAYOUT_ONLY)" = 1\n' >"$d/Makefile"
+		printf 'modules:\n\ttest "$(VSCMI_LAYOUT_ONLY)" = 1 && touch "$(M)/src/shim/layout.ok"\n' >"$d/Makefile"
 	fi
 }
 
