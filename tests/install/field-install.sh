@@ -100,16 +100,27 @@ fld_kernel_case() {
 	rm -rf "$work"
 }
 
-# fld_install_cases BASE OUT DEB DIAG INSTALL_CMDS
+# fld_install_cases BASE OUT DEB DIAG INSTALL_CMDS: both cases side by side
+# (minutes of qemu-user each), their results replayed in order.
 fld_install_cases() {
-	local base=$1 out=$2 deb=$3 diag=$4 install_cmds=$5 var
+	local base=$1 out=$2 deb=$3 diag=$4 install_cmds=$5 var p1 p2
 	var=$out/virtio-scmi-dkms-known-to-7.0.deb
 	if fld_variant_deb "$deb" "$var"; then
-		fld_kernel_case unknown-abi "$base" "$out" "$var" "$diag" "$install_cmds" \
-			"core ABI \\(7\\.3\\) is unknown"
+		( trap 'inst_umount_all' EXIT
+		  fld_kernel_case unknown-abi "$base" "$out" "$var" "$diag" "$install_cmds" \
+			"core ABI \\(7\\.3\\) is unknown" ) >"$out/unknown-abi.results" 2>"$out/unknown-abi.err" &
+		p1=$!
 	else
 		t_fail "install: unknown-abi: test build knowing 6.12 to 7.0" "could not repack $deb"
 	fi
-	fld_kernel_case no-btf "$base" "$out" "$deb" "$diag" "$install_cmds" "no BTF" \
-		'/usr/src/linux-headers-7.3*/vmlinux'
+	( trap 'inst_umount_all' EXIT
+	  fld_kernel_case no-btf "$base" "$out" "$deb" "$diag" "$install_cmds" "no BTF" \
+		'/usr/src/linux-headers-7.3*/vmlinux' ) >"$out/no-btf.results" 2>"$out/no-btf.err" &
+	p2=$!
+	if [ -n "${p1:-}" ]; then
+		wait "$p1" || t_fail "install: unknown-abi" "exit $? ($out/unknown-abi.err)"
+		t_replay "$out/unknown-abi.results"
+	fi
+	wait "$p2" || t_fail "install: no-btf" "exit $? ($out/no-btf.err)"
+	t_replay "$out/no-btf.results"
 }
