@@ -15,7 +15,12 @@
  *	msize STRUCT.MEMBER SIZE	size of a member listed before
  *	enum NAME SIZE			an enumeration and its size
  *	enumval ENUM.NAME VALUE		an enumerator's value
+ *	proto STRUCT.MEMBER RET (ARGS)	a function pointer member's prototype
+ *	func NAME RET (ARGS)		an exported function's prototype
  *
+ * A prototype is compared parameter by parameter: the count, and each type
+ * as the C spelling gives it (pointer depth, then the struct, union or enum
+ * by name, void, a typedef by name, or an integer by size and signedness).
  * Lines of the compiler's assembly output that carry such an item after a
  * "->" marker are accepted as well.  Numbers may carry the assembler's
  * immediate prefix ('#' or '$').
@@ -38,6 +43,7 @@
 #include <string.h>
 
 #define PFX			"virtio_scmi: "
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define EXIT_MISMATCH		1
 #define EXIT_BADINPUT		2
 
@@ -122,7 +128,10 @@ struct btf_t {
 	unsigned int extra;
 };
 
-enum item_kind { IT_STRUCT, IT_MEMBER, IT_ENUM, IT_ENUMVAL };
+enum item_kind { IT_STRUCT, IT_MEMBER, IT_ENUM, IT_ENUMVAL, IT_PROTO, IT_FUNC };
+
+#define MAX_SIG			256
+#define MAX_PARAMS		16
 
 /**
  * struct item - one line of the layout listing
@@ -131,6 +140,7 @@ enum item_kind { IT_STRUCT, IT_MEMBER, IT_ENUM, IT_ENUMVAL };
  * @name: member or enumerator name (IT_MEMBER, IT_ENUMVAL)
  * @a: size (IT_STRUCT, IT_ENUM), offset (IT_MEMBER) or value (IT_ENUMVAL)
  * @b: member size (IT_MEMBER)
+ * @sig: "RET (ARGS)" (IT_PROTO, IT_FUNC)
  * @line: line number in the listing
  */
 struct item {
@@ -139,6 +149,7 @@ struct item {
 	char name[MAX_NAME];
 	long long a;
 	long long b;
+	char sig[MAX_SIG];
 	unsigned int line;
 };
 
@@ -708,6 +719,40 @@ static void split_dot(const char *in, char *agg, char *name, unsigned int line)
 	snprintf(name, MAX_NAME, "%s", dot + 1);
 }
 
+/* "proto STRUCT.MEMBER RET (ARGS)" or "func NAME RET (ARGS)" */
+static void read_proto(const char *p, unsigned int line)
+{
+	char what[MAX_NAME];
+	const char *rest;
+	struct item *it;
+	int len;
+
+	if (nitems >= MAX_LISTING_ITEMS)
+		die_input("listing has too many items");
+	it = &items[nitems];
+	memset(it, 0, sizeof(*it));
+	it->line = line;
+	if (sscanf(p, "%127s %127s%n", what, it->agg, &len) != 2)
+		die_input("listing line %u: bad prototype line", line);
+	if (!strcmp(what, "proto")) {
+		char both[MAX_NAME];
+
+		memcpy(both, it->agg, sizeof(both));
+		split_dot(both, it->agg, it->name, line);
+		it->kind = IT_PROTO;
+	} else {
+		it->kind = IT_FUNC;
+	}
+	rest = p + len;
+	while (*rest == ' ')
+		rest++;
+	if (!strchr(rest, '(') || rest[strlen(rest) - 1] != ')' ||
+	    strlen(rest) >= sizeof(it->sig))
+		die_input("listing line %u: bad prototype '%s'", line, rest);
+	memcpy(it->sig, rest, strlen(rest) + 1);
+	nitems++;
+}
+
 static void read_listing(const char *path)
 {
 	char buf[512], w[4][MAX_NAME];
@@ -738,6 +783,10 @@ static void read_listing(const char *path)
 			p++;
 		if (!*p || *p == '#')
 			continue;
+		if (!strncmp(p, "proto ", 6) || !strncmp(p, "func ", 5)) {
+			read_proto(p, line);
+			continue;
+		}
 		n = sscanf(p, "%127s %127s %127s %127s", w[0], w[1], w[2], w[3]);
 		if (n >= 2 && !strcmp(w[0], "abi")) {
 			snprintf(abi_name, sizeof(abi_name), "%s", w[1]);
@@ -909,8 +958,277 @@ static int parent_of(const struct item *it, enum item_kind want)
 	return -1;
 }
 
+/* ---------------------------------------------------------------------
+ * Prototypes
+ */
+
+/*
+ * The integer types a prototype may spell, by size (0: pointer-sized) and
+ * signedness (-1: either, 2: bool).
+ */
+static const struct {
+	const char *name;
+	unsigned int size;
+	int sign;
+} c_ints[] = {
+	{ "bool", 1, 2 }, { "_Bool", 1, 2 }, { "char", 1, -1 },
+	{ "int", 4, 1 }, { "signed int", 4, 1 }, { "unsigned int", 4, 0 },
+	{ "unsigned", 4, 0 }, { "long", 0, 1 }, { "unsigned long", 0, 0 },
+	{ "long long", 8, 1 }, { "unsigned long long", 8, 0 },
+	{ "u8", 1, 0 }, { "u16", 2, 0 }, { "u32", 4, 0 }, { "u64", 8, 0 },
+	{ "s8", 1, 1 }, { "s16", 2, 1 }, { "s32", 4, 1 }, { "s64", 8, 1 },
+	{ "size_t", 0, 0 }, { "ssize_t", 0, 1 },
+};
+
+/* Skip const, volatile, restrict, type tags and typedefs. */
+static unsigned int btf_skip_all(const struct btf *b, unsigned int id)
+{
+	struct btf_t t;
+	unsigned int depth = 0;
+
+	while (id) {
+		if (++depth > MAX_TYPE_DEPTH)
+			die_input("%s: BTF type chain too long (loop?)", btf_path);
+		btf_get(b, id, &t);
+		if (t.kind != KIND_CONST && t.kind != KIND_VOLATILE &&
+		    t.kind != KIND_RESTRICT && t.kind != KIND_TYPE_TAG &&
+		    t.kind != KIND_TYPEDEF)
+			break;
+		id = t.size_type;
+	}
+	return id;
+}
+
+/* Integer @id (after typedefs): size and signedness as c_ints[] has them. */
+static int btf_int_shape(const struct btf *b, unsigned int id,
+			 unsigned int *size, int *sign)
+{
+	struct btf_t t;
+	unsigned int enc;
+
+	id = btf_skip_all(b, id);
+	if (!id)
+		return -1;
+	btf_get(b, id, &t);
+	if (t.kind == KIND_ENUM || t.kind == KIND_ENUM64) {
+		*size = t.size_type;
+		*sign = -1;
+		return 0;
+	}
+	if (t.kind != KIND_INT)
+		return -1;
+	enc = r32(b, t.extra) >> 24;
+	*size = t.size_type;
+	*sign = (enc & 4) ? 2 : (enc & 1) ? 1 : 0;
+	return 0;
+}
+
+static int want_typedef(unsigned int kind)
+{
+	return kind == KIND_TYPEDEF;
+}
+
+/*
+ * Does BTF type @id have the C type spelled @spell ("struct x *", "u32",
+ * "const char *", "void")?  Returns 0 if so.
+ */
+static int type_is(const struct btf *b, unsigned int id, const char *spell)
+{
+	char base[MAX_SIG], word[MAX_SIG];
+	unsigned int stars = 0, i, size, wsize, ids[4];
+	const char *p = spell;
+	struct btf_t t;
+	int sign, wsign, n;
+
+	base[0] = '\0';
+	while (*p) {
+		if (*p == '*') {
+			stars++;
+			p++;
+			continue;
+		}
+		if (*p == ' ') {
+			p++;
+			continue;
+		}
+		n = (int)strcspn(p, " *");
+		snprintf(word, sizeof(word), "%.*s", n, p);
+		p += n;
+		if (!strcmp(word, "const") || !strcmp(word, "volatile"))
+			continue;
+		if (stars)
+			return -1;	/* "int * const" and the like: not used */
+		if (strlen(base) + strlen(word) + 2 > sizeof(base))
+			return -1;
+		if (base[0])
+			strcat(base, " ");
+		strcat(base, word);
+	}
+	for (i = 0; i < stars; i++) {
+		id = btf_skip_all(b, id);
+		if (!id)
+			return -1;
+		btf_get(b, id, &t);
+		if (t.kind != KIND_PTR)
+			return -1;
+		id = t.size_type;
+	}
+	if (!strcmp(base, "void"))
+		return btf_skip_all(b, id) ? -1 : 0;
+	if (!strncmp(base, "struct ", 7) || !strncmp(base, "union ", 6) ||
+	    !strncmp(base, "enum ", 5)) {
+		const char *want = strchr(base, ' ') + 1;
+
+		id = btf_skip_all(b, id);
+		if (!id)
+			return -1;
+		btf_get(b, id, &t);
+		if (strcmp(t.name, want))
+			return -1;
+		if (base[0] == 'e')
+			return is_enum(t.kind) ? 0 : -1;
+		return (is_aggregate(t.kind) || t.kind == KIND_FWD) ? 0 : -1;
+	}
+	/* the same typedef on both sides */
+	while (id) {
+		btf_get(b, id, &t);
+		if (t.kind == KIND_TYPEDEF && !strcmp(t.name, base))
+			return 0;
+		if (t.kind != KIND_CONST && t.kind != KIND_VOLATILE &&
+		    t.kind != KIND_RESTRICT && t.kind != KIND_TYPE_TAG &&
+		    t.kind != KIND_TYPEDEF)
+			break;
+		id = t.size_type;
+	}
+	/* else an integer of the same size and signedness */
+	if (btf_int_shape(b, id, &size, &sign))
+		return -1;
+	for (i = 0; i < ARRAY_SIZE(c_ints); i++)
+		if (!strcmp(c_ints[i].name, base))
+			break;
+	if (i < ARRAY_SIZE(c_ints)) {
+		wsize = c_ints[i].size ? c_ints[i].size : target_ptrsize;
+		wsign = c_ints[i].sign;
+	} else {
+		/* a typedef the kernel names differently: compare its shape */
+		if (!btf_find(b, base, want_typedef, ids, 4) ||
+		    btf_int_shape(b, ids[0], &wsize, &wsign))
+			return -1;
+	}
+	if (wsize != size)
+		return -1;
+	if (wsign >= 0 && sign >= 0 && wsign != sign)
+		return -1;
+	return 0;
+}
+
+/* Split "RET (A, B, C)" into @ret and @args[]; returns the count. */
+static int split_sig(char *sig, char **ret, char **args)
+{
+	char *open = strchr(sig, '('), *p, *end;
+	int n = 0;
+
+	*open = '\0';
+	*ret = sig;
+	for (end = open - 1; end >= sig && *end == ' '; end--)
+		*end = '\0';
+	p = open + 1;
+	p[strlen(p) - 1] = '\0';	/* the closing parenthesis */
+	while (*p == ' ')
+		p++;
+	if (!*p || !strcmp(p, "void"))
+		return 0;
+	while (p && n < MAX_PARAMS) {
+		args[n++] = p;
+		p = strchr(p, ',');
+		if (p) {
+			*p++ = '\0';
+			while (*p == ' ')
+				p++;
+		}
+	}
+	return p ? -1 : n;
+}
+
+/* Compare FUNC_PROTO @id with item @it; @what names it in reports. */
+static int check_proto_type(const struct btf *b, unsigned int id,
+			    const struct item *it, const char *what)
+{
+	char sig[MAX_SIG], *ret, *args[MAX_PARAMS];
+	struct btf_t t;
+	unsigned int i;
+	int n;
+
+	memcpy(sig, it->sig, sizeof(sig));
+	n = split_sig(sig, &ret, args);
+	if (n < 0)
+		die_input("listing line %u: too many parameters", it->line);
+	id = btf_skip_all(b, id);
+	if (!id)
+		return report("%s is not a function in the kernel", what);
+	btf_get(b, id, &t);
+	if (t.kind != KIND_FUNC_PROTO)
+		return report("%s is not a function in the kernel", what);
+	if (type_is(b, t.size_type, ret))
+		return report("%s: the kernel's does not return %s (shim: %s)",
+				what, ret, it->sig);
+	if ((int)t.vlen != n)
+		return report("%s takes %u parameters in the kernel, the shim declares %d (%s)",
+				what, t.vlen, n, it->sig);
+	for (i = 0; i < t.vlen; i++)
+		if (type_is(b, r32(b, t.extra + 8 * i + 4), args[i]))
+			return report("%s: parameter %u is not %s in the kernel (shim: %s)",
+					what, i + 1, args[i], it->sig);
+	return 0;
+}
+
+static int check_proto(const struct btf *b, const struct item *it)
+{
+	char what[2 * MAX_NAME + 16];
+	unsigned long long bit_off;
+	unsigned int ids[16], n, i, bits, type;
+	struct btf_t t;
+	int bad = 1;
+
+	if (it->kind == IT_PROTO) {
+		snprintf(what, sizeof(what), "struct %s member %s", it->agg, it->name);
+		n = btf_find(b, it->agg, want_aggregate, ids, 16);
+		if (!n)
+			return report("struct %s does not exist in the kernel's BTF", it->agg);
+		silent = 1;
+		for (i = 0; i < n && bad; i++) {
+			if (btf_member(b, ids[i], it->name, 0, 0, &bit_off, &bits, &type))
+				continue;
+			type = btf_skip_all(b, type);
+			if (!type)
+				continue;
+			btf_get(b, type, &t);
+			if (t.kind == KIND_PTR)
+				bad = check_proto_type(b, t.size_type, it, what);
+		}
+		silent = 0;
+		if (!bad)
+			return 0;
+		if (btf_member(b, ids[0], it->name, 0, 0, &bit_off, &bits, &type))
+			return report("%s is missing from the kernel's struct", what);
+		type = btf_skip_all(b, type);
+		if (type)
+			btf_get(b, type, &t);
+		if (!type || t.kind != KIND_PTR)
+			return report("%s is not a function pointer in the kernel", what);
+		return check_proto_type(b, t.size_type, it, what);
+	}
+	snprintf(what, sizeof(what), "function %s", it->agg);
+	for (i = 1; i <= b->ntypes; i++) {
+		btf_get(b, i, &t);
+		if (t.kind == KIND_FUNC && !strcmp(t.name, it->agg))
+			return check_proto_type(b, t.size_type, it, what);
+	}
+	return report("%s is not in the kernel's BTF", what);
+}
+
 static int check_all(const struct btf *b, unsigned int *nstructs,
-		     unsigned int *nmembers)
+		     unsigned int *nmembers, unsigned int *nprotos)
 {
 	static unsigned int sub[MAX_LISTING_ITEMS];
 	unsigned int ids[16], n, nsub, i, j, best;
@@ -965,6 +1283,13 @@ static int check_all(const struct btf *b, unsigned int *nstructs,
 		silent = 0;
 		bad += check_group(b, ids[best], i, sub, nsub);
 	}
+	*nprotos = 0;
+	for (i = 0; i < nitems; i++) {
+		if (items[i].kind != IT_PROTO && items[i].kind != IT_FUNC)
+			continue;
+		(*nprotos)++;
+		bad += check_proto(b, &items[i]);
+	}
 	return bad;
 }
 
@@ -982,7 +1307,7 @@ int main(int argc, char **argv)
 {
 	unsigned char ident[16], *buf;
 	unsigned long long len;
-	unsigned int nstructs, nmembers;
+	unsigned int nstructs, nmembers, nprotos;
 	struct btf b;
 	FILE *f;
 	int bad, argi = 1;
@@ -1009,7 +1334,7 @@ int main(int argc, char **argv)
 	fclose(f);
 
 	btf_parse(&b, buf, len);
-	bad = check_all(&b, &nstructs, &nmembers);
+	bad = check_all(&b, &nstructs, &nmembers, &nprotos);
 	if (bad) {
 		fprintf(stderr, PFX "%d layout mismatch%s against %s\n", bad,
 			bad == 1 ? "" : "es", btf_path);
@@ -1017,8 +1342,8 @@ int main(int argc, char **argv)
 		return EXIT_MISMATCH;
 	}
 	if (!quiet) {
-		printf(PFX "layout check passed: %u types, %u members match %s",
-		       nstructs, nmembers, btf_path);
+		printf(PFX "layout check passed: %u types, %u members, %u prototypes match %s",
+		       nstructs, nmembers, nprotos, btf_path);
 		printf(" (ABI revision %s, Linux %s)\n", abi_name, release);
 	}
 	free(b.hash);

@@ -240,6 +240,41 @@ struct scmi_transport_core_operations {
 	vscmi_struct_list_end(TYPE)
 
 /*
+ * Prototypes for the BTF check: every transport operation the shim fills in
+ * and every core operation it calls, as (struct, member, return type,
+ * parameter types).  layout.c asserts at compile time that each entry is
+ * the member's declared type above, so the list cannot drift from the
+ * declarations, and lists it for btfcheck, which compares it with the
+ * function prototype in the kernel's BTF.
+ */
+#define vscmi_common_struct_protos(TYPE)				\
+	TYPE(scmi_transport_ops, chan_available, bool,			\
+	     (struct device_node *, int))				\
+	TYPE(scmi_transport_ops, chan_setup, int,			\
+	     (struct scmi_chan_info *, struct device *, bool))		\
+	TYPE(scmi_transport_ops, chan_free, int,			\
+	     (int, void *, void *))					\
+	TYPE(scmi_transport_ops, get_max_msg, unsigned int,		\
+	     (struct scmi_chan_info *))					\
+	TYPE(scmi_transport_ops, send_message, int,			\
+	     (struct scmi_chan_info *, struct scmi_xfer *))		\
+	TYPE(scmi_transport_ops, mark_txdone, void,			\
+	     (struct scmi_chan_info *, int, struct scmi_xfer *))	\
+	TYPE(scmi_transport_ops, fetch_response, void,			\
+	     (struct scmi_chan_info *, struct scmi_xfer *))		\
+	TYPE(scmi_transport_ops, fetch_notification, void,		\
+	     (struct scmi_chan_info *, size_t, struct scmi_xfer *))	\
+	TYPE(scmi_transport_ops, clear_channel, void,			\
+	     (struct scmi_chan_info *))					\
+	TYPE(scmi_transport_ops, poll_done, bool,			\
+	     (struct scmi_chan_info *, struct scmi_xfer *))		\
+	TYPE(scmi_transport_core_operations, bad_message_trace, void,	\
+	     (struct scmi_chan_info *, u32, enum scmi_bad_msg))		\
+	TYPE(scmi_transport_core_operations, rx_callback, void,	\
+	     (struct scmi_chan_info *, u32, void *))			\
+	vscmi_struct_list_end(TYPE)
+
+/*
  * Exported by drivers/firmware/arm_scmi/bus.c (same prototype from 6.12 to
  * 7.3) but declared only in the core's private common.h: destroys the SCMI
  * device of @protocol and driver @name under @parent (an instance), if any.
@@ -247,5 +282,10 @@ struct scmi_transport_core_operations {
  * place; vscmi_attach_remove() uses this to take them along.
  */
 void scmi_device_destroy(struct device *parent, int protocol, const char *name);
+
+/* The exported core functions the shim calls, for the BTF check as above */
+#define vscmi_common_struct_funcs(TYPE)				\
+	TYPE(scmi_device_destroy, void, (struct device *, int, const char *)) \
+	vscmi_struct_list_end(TYPE)
 
 #endif /* VSCMI_SHIM_CORE_COMMON_H */

@@ -13,6 +13,8 @@
  *	msize STRUCT.MEMBER SIZE
  *	enum NAME SIZE
  *	enumval ENUM.NAME VALUE
+ *	proto STRUCT.MEMBER RETURN (PARAMETERS)	function pointer member
+ *	func NAME RETURN (PARAMETERS)		exported core function
  *
  * The structures and members come from the VSCMI_LAYOUT_STRUCTS() and
  * VSCMI_LAYOUT_MEMBERS() lists of the selected abi-*.h, so whatever the
@@ -20,6 +22,7 @@
  */
 
 #include <linux/compiler.h>
+#include <linux/container_of.h>
 #include <linux/stddef.h>
 #include <generated/utsrelease.h>
 
@@ -42,6 +45,21 @@
 
 #define VSCMI_ENUMVAL(e, v)	VSCMI_MARK_VAL("enumval " #e "." #v, (long long)(v))
 
+/* a prototype, first asserted to be the declared one, then listed */
+#define VSCMI_PROTO(s, m, ret, args)					\
+	{								\
+		static_assert(__builtin_types_compatible_p(		\
+			typeof_member(struct s, m), ret(*)args));	\
+		VSCMI_MARK("proto " #s "." #m " " #ret " " #args)	\
+	}
+
+#define VSCMI_FUNC(f, ret, args)					\
+	{								\
+		static_assert(__builtin_types_compatible_p(		\
+			typeof(f), ret args));				\
+		VSCMI_MARK("func " #f " " #ret " " #args)		\
+	}
+
 static void __used vscmi_layout(void)
 {
 	VSCMI_MARK("abi " VSCMI_ABI_NAME)
@@ -59,4 +77,10 @@ static void __used vscmi_layout(void)
 	VSCMI_ENUMVAL(scmi_bad_msg, MSG_UNKNOWN)
 	VSCMI_ENUMVAL(scmi_bad_msg, MSG_NOMEM)
 	VSCMI_ENUMVAL(scmi_bad_msg, MSG_MBOX_SPURIOUS)
+
+	/* test fixtures (tests/fixtures/) declare layouts only */
+#ifdef vscmi_common_struct_protos
+	vscmi_common_struct_protos(VSCMI_PROTO)
+	vscmi_common_struct_funcs(VSCMI_FUNC)
+#endif
 }

@@ -18,8 +18,10 @@
 #	$(objtree)/vmlinux		Debian's linux-headers-* ship it
 #	/sys/kernel/btf/vmlinux		only when building for the running
 #					kernel (KERNELRELEASE = uname -r)
-# Without any, the build continues after one warning line saying that the
-# layout was not checked.
+# Without any, the build stops (fail closed), unless VSCMI_ALLOW_NO_BTF=1 is
+# given or the file /etc/virtio-scmi/allow-no-btf exists (README): then it
+# continues after one warning line saying that the layout was not checked.
+# src/shim/kernel-check.sh applies the same rule before dkms starts make.
 #
 # Make variables (command line):
 #	VSCMI_FORCE_ABI=612|613|614|701	select the ABI revision instead of
@@ -28,6 +30,8 @@
 #					for compile tests only and must not be
 #					loaded
 #	VSCMI_BTF=<file>		the BTF to check against (see above)
+#	VSCMI_ALLOW_NO_BTF=1		build without BTF, layout unchecked
+#	VSCMI_LAYOUT_ONLY=1		build and run the check only
 
 vscmi-shim := src/shim
 
@@ -57,6 +61,15 @@ endif
 endif
 vscmi-btf-why := virtio_scmi: warning: no BTF for Linux $(KERNELRELEASE) (no VSCMI_BTF=, \
 	no $(abspath $(objtree))/vmlinux, not the running kernel): the arm_scmi core layout was NOT checked
+ifeq ($(vscmi-btf),)
+ifneq ($(VSCMI_ALLOW_NO_BTF),1)
+ifeq ($(wildcard /etc/virtio-scmi/allow-no-btf),)
+$(error virtio_scmi: no BTF for Linux $(KERNELRELEASE) (no VSCMI_BTF=, no $(abspath $(objtree))/vmlinux, \
+	not the running kernel): refusing to build with an unchecked arm_scmi core layout; \
+	VSCMI_ALLOW_NO_BTF=1 or /etc/virtio-scmi/allow-no-btf overrides (README))
+endif
+endif
+endif
 endif
 
 # The listing: the text of every ".ascii "->..."" marker of the assembly.
@@ -81,9 +94,14 @@ $(obj)/$(vscmi-shim)/layout.ok: $(obj)/$(vscmi-shim)/btfcheck \
 		$(obj)/$(vscmi-shim)/layout.txt $(vscmi-btf-dep) FORCE
 	$(call if_changed,vscmi_btfcheck)
 
+ifeq ($(VSCMI_LAYOUT_ONLY),1)
+# The check alone (src/shim/kernel-check.sh): no module is built.
+always-y += $(vscmi-shim)/layout.ok
+else
 # Every object of every module of this Kbuild waits for the check.
 vscmi-mod-objs := $(foreach m,$(obj-m),$(m) $($(m:.o=-y)) $($(m:.o=-objs)))
 ifeq ($(strip $(obj-m)),)
 $(error virtio_scmi: the layout check must be included after obj-m and the object list)
 endif
 $(addprefix $(obj)/,$(vscmi-mod-objs)): $(obj)/$(vscmi-shim)/layout.ok
+endif

@@ -526,7 +526,7 @@ static void check_intree(void)
 			  "CONFIG_ARM_SCMI_TRANSPORT_VIRTIO=y: the kernel has its own virtio transport");
 	else if (kc.transport == 'm')
 		add_check("in-tree-transport", "In-tree transport", L_WARN,
-			  "Both modules match device 32; the package's modprobe.d alias picks virtio_scmi.",
+			  "This kernel needs no virtio_scmi: udev loads its scmi_transport_virtio for device 32 (dkms skips it).",
 			  "CONFIG_ARM_SCMI_TRANSPORT_VIRTIO=m: an in-tree transport module exists too");
 	else
 		add_check("in-tree-transport", "In-tree transport", L_OK, NULL,
@@ -590,7 +590,7 @@ static void check_alias(struct kmod_ctx *ctx)
 	char alias[96], names[512] = "";
 	struct kmod_list *list = NULL, *l;
 	const char *first = NULL;
-	bool has_intree = false;
+	bool has_intree = false, has_ours = false;
 
 	if (nvdevs)
 		snprintf(alias, sizeof(alias), "%s", vdevs[0].modalias);
@@ -599,7 +599,7 @@ static void check_alias(struct kmod_ctx *ctx)
 			 VIRTIO_VENDOR);
 	if (kmod_module_new_from_lookup(ctx, alias, &list) < 0 || !list) {
 		add_check("modalias", "Modalias lookup", L_FAIL,
-			  "Run 'depmod -a' and check that the package's modprobe.d file exists (modprobe -R virtio:d00000020v*).",
+			  "Run 'depmod -a' and check what it indexed: modprobe -R virtio:d00000020v*.",
 			  "%s resolves to no module", alias);
 		return;
 	}
@@ -611,14 +611,19 @@ static void check_alias(struct kmod_ctx *ctx)
 			first = n;
 		if (!strcmp(n, INTREE_MODNAME))
 			has_intree = true;
+		else if (!strcmp(n, MODNAME))
+			has_ours = true;
 		appendf(names, sizeof(names), "%s%s", *names ? ", " : "", n);
 		kmod_module_unref(m);
 	}
-	/* udev loads every module of the list: a competing transport is a risk */
-	if (has_intree)
+	/* udev loads every module of the list: two transports race for it */
+	if (has_intree && has_ours)
 		add_check("modalias", "Modalias lookup", L_WARN,
-			  "udev loads the in-tree transport too and it may take the device: the package's modprobe.d alias (alias virtio:d00000020v* virtio_scmi) is missing.",
+			  "udev loads both transports and either may take the device: this kernel has its own, remove virtio_scmi for it (dkms skips such a kernel; it was installed by hand).",
 			  "%s -> %s", alias, names);
+	else if (has_intree)
+		add_check("modalias", "Modalias lookup", L_OK, NULL,
+			  "%s -> %s (the kernel's own transport, what udev loads)", alias, names);
 	else if (first && !strcmp(first, MODNAME))
 		add_check("modalias", "Modalias lookup", L_OK, NULL,
 			  "%s -> %s (what udev loads)", alias, names);

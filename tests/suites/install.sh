@@ -18,6 +18,10 @@
 #     SCMI platform; in the guest (tests/install/guest-check.sh) udev loads
 #     virtio_scmi, SCMI clocks and power domains are live, virtio-scmi-diag
 #     says healthy; then the README's apt remove, reboot, and nothing is left
+#  5. field cases (after the boot; tests/install/field-install.sh):
+#     unknown-abi and no-btf, each installing trixie-backports' 7.3 kernel
+#     with apt after the package: apt green, kernel configured, the reason
+#     named, nothing of ours for 7.3
 #
 # Logs: $RESULTS/install/.  Cache: $CACHE/install/ (root filesystem, build
 # root).  Needs root (chroot, mounts) and binfmt_misc for qemu-aarch64.
@@ -29,6 +33,8 @@
 . "$TESTS/install/lib.sh"
 # shellcheck source=tests/lib/guest.sh
 . "$TESTS/lib/guest.sh"
+# shellcheck source=tests/install/field-install.sh
+. "$TESTS/install/field-install.sh"
 
 # The README's commands, read from its Install section, run as root (without
 # "sudo").  apt is told to assume "yes" (etc/apt/apt.conf.d/90vscmi-test):
@@ -71,6 +77,9 @@ inst_skip_case() {
 		else
 			t_fail "install: skip case: skip message" "no BUILD_EXCLUSIVE message for $r in $out/skip-apt.log"
 		fi
+		[ "$(grep -aF "virtio-scmi: skipped for Linux $r: " "$out/skip-apt.log" | grep -c 'older than 6\.12')" = 1 ] &&
+			t_pass "install: skip case: one line names $r and why (older than 6.12)" ||
+			t_fail "install: skip case: one line names $r and why" "want one 'virtio-scmi: skipped for Linux $r: ...' line in $out/skip-apt.log"
 		rc=0
 		INST_UNAME=$r inst_chroot "$work" "dkms build virtio-scmi/$v -k $r" >"$out/skip-dkms.log" 2>&1 || rc=$?
 		[ "$rc" = 77 ] && t_pass "install: skip case: dkms build -k $r exits 77 (skipped)" ||
@@ -211,4 +220,7 @@ suite_install() {
 
 	wait "$skip_pid" || t_fail "install: skip case" "exit $? ($out/skip-case.err)"
 	t_replay "$out/skip-results.txt"
+
+	# 5. field cases: a kernel the package cannot serve arrives with apt
+	fld_install_cases "$base" "$out" "$deb" "$diag" "$install_cmds"
 }
