@@ -159,7 +159,7 @@ _guest_kernel() {
 	} >"$script"
 	GUEST_SCMI_PROTOCOLS=$GUEST_SUITE_PROTOCOLS guest_boot --kernel "$k" --name guest-main \
 		--script "$script" --modules "$ko $ex" --smp 4 --mem 1024 --timeout "$to" \
-		--during "bash '$TESTS/exerciser/host-during.sh' $dresp async-begin async-end notify-begin notify-end dresp-fast dresp-restore"
+		--during "bash '$TESTS/exerciser/host-during.sh' $dresp async-begin async-end notify-begin notify-end dresp-fast dresp-restore dresp-fast-polled dresp-restore-polled"
 	wall=$(cat "$GUEST_DIR/wall" 2>/dev/null)
 	t_note "guest/$k: main boot ${GUEST_STATUS} after ${wall%.*} s ($GUEST_DIR)"
 	guest_results "guest/$k"
