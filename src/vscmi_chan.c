@@ -297,11 +297,14 @@ static bool vscmi_dresp_open_locked(struct vscmi_await *a, u32 hdr)
  * @VSCMI_CLAIM_REFUSE: nothing awaits it
  * @VSCMI_CLAIM_DELIVER: deliver it now; it is the token's busy message
  * @VSCMI_CLAIM_PARKED: its reply is being delivered: parked behind it
+ * @VSCMI_CLAIM_RECHECK: its reply has not been seen: look at the cmdq
+ *	again before taking it for one that overtook its reply
  */
 enum vscmi_claim {
 	VSCMI_CLAIM_REFUSE,
 	VSCMI_CLAIM_DELIVER,
 	VSCMI_CLAIM_PARKED,
+	VSCMI_CLAIM_RECHECK,
 };
 
 /*
@@ -312,9 +315,11 @@ enum vscmi_claim {
  * context this one interrupted, or by a poller that has not fetched it
  * yet), @m is parked: the reply's deliverer delivers it when it is done,
  * so that the core sees the reply first and never sees both at once.
+ * Unless @recheck, a delayed response whose reply has not been seen yet
+ * is not taken: the caller reaps the cmdq again first (VSCMI_CLAIM_RECHECK).
  */
 static enum vscmi_claim vscmi_dresp_claim(struct vscmi_chan *cmd, u32 hdr,
-					  struct vscmi_msg *m)
+					  struct vscmi_msg *m, bool recheck)
 {
 	enum vscmi_claim ret = VSCMI_CLAIM_REFUSE;
 	struct vscmi_await *a;
@@ -326,6 +331,8 @@ static enum vscmi_claim vscmi_dresp_claim(struct vscmi_chan *cmd, u32 hdr,
 	a = &cmd->await[vscmi_tok(hdr)];
 	if (!vscmi_dresp_open_locked(a, hdr)) {
 		ret = VSCMI_CLAIM_REFUSE;
+	} else if (a->state == VSCMI_AWAIT_REPLY && !recheck) {
+		ret = VSCMI_CLAIM_RECHECK;
 	} else if (a->busy) {
 		/* a second delayed response while one is parked: refused */
 		if (!a->parked) {
@@ -435,7 +442,21 @@ static u32 vscmi_evt_check(struct vscmi_chan *ch, struct vscmi_msg *m,
 		 h.type != VSCMI_TYPE_NOTIFICATION)
 		vscmi_invalid(ch, m, VSCMI_INV_TYPE);
 	else if (h.type == VSCMI_TYPE_DELAYED_RESP) {
-		*claim = vscmi_dresp_claim(ch->cmd, hdr, m);
+		*claim = vscmi_dresp_claim(ch->cmd, hdr, m, false);
+		/*
+		 * The device returns a reply before its delayed response, but
+		 * the cmdq may have been reaped (by the eventq callback, first
+		 * thing) just before the reply came, and the eventq just after
+		 * the delayed response: reap the cmdq again, so that a reply
+		 * that is there is judged (and delivered, or the delayed
+		 * response parked behind it) before the delayed response is
+		 * taken for one that overtook its reply.  The used index of
+		 * the eventq was read before (acquire of the cmdq lock).
+		 */
+		if (*claim == VSCMI_CLAIM_RECHECK) {
+			vscmi_chan_vq_done(ch->cmd);
+			*claim = vscmi_dresp_claim(ch->cmd, hdr, m, true);
+		}
 		if (*claim == VSCMI_CLAIM_REFUSE)
 			vscmi_invalid(ch, m, VSCMI_INV_UNEXPECTED);
 	}
