@@ -275,7 +275,10 @@ _kernel_unpack() {
 	while read -r f kind; do
 		case $kind in
 		image) dpkg-deb -x "$f" "$d/root" ;;
-		headers|kbuild) dpkg-deb -x "$f" "$d/chroot" ;;
+		# (keep the chroot's /lib -> usr/lib: bookworm's headers
+		# packages ship lib/modules/<rel>/build, which would replace
+		# the link by a directory and leave the chroot without libc)
+		headers|kbuild) dpkg-deb --fsys-tarfile "$f" | tar -x --keep-directory-symlink -C "$d/chroot" ;;
 		esac || return 1
 	done <"$d/debs"
 	# 7.x: linux-base-<rel> holds the config and System.map the headers use.
