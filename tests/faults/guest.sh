@@ -514,7 +514,7 @@ fault_tests() {
 	# responses) keep coming afterwards.  Regression: a failed post
 	# dropped the buffer until the next restore, and with all of them
 	# gone nothing came any more.
-	_eb=$(dmesg | sed -n 's/.*eventq [0-9]* (\([0-9]*\) buffers).*/\1/p' | tail -n 1)
+	_eb=$EVT_BUFS
 	ft_begin eventq-post-failure
 	if [ -z "$_eb" ] || ! echo "$_eb" >"${STATS%/stats}/inject_evt_post_errors" 2>/tmp/inj.err; then
 		ft_err "cannot inject ${_eb:-?} eventq post errors: $(cat /tmp/inj.err 2>/dev/null)"
@@ -589,6 +589,9 @@ if [ "$FT_MODE" = reconnect ]; then
 	fi
 else
 	param_tests
+	# eventq buffers, from the probe message (read now: the flood's
+	# messages from the core push it out of the kernel log later)
+	EVT_BUFS=$(dmesg | sed -n 's/.*eventq [0-9]* (\([0-9]*\) buffers).*/\1/p' | tail -n 1)
 	if [ -n "$STATS" ] || find_stats; then
 		note "module parameters: $(for p in /sys/module/virtio_scmi/parameters/*; do printf '%s=%s ' "${p##*/}" "$(cat "$p")"; done)"
 		trace_start

@@ -74,13 +74,15 @@ while :; do
 	while [ -z "$line" ]; do
 		line=$(con | grep -a -m1 "^VSCMI-NOTE ft-req $seq ")
 		[ -n "$line" ] && break
-		if con | grep -aqE '^VSCMI-NOTE ft-end|^VSCMI-DONE'; then
+		# (no grep -q: it would stop reading a long console early, and
+		# con, killed by SIGPIPE, fails the pipeline under pipefail)
+		if con | grep -aE '^VSCMI-NOTE ft-end|^VSCMI-DONE' >/dev/null; then
 			echo "host: guest finished after $((seq - 1)) requests"
 			exit 0
 		fi
 		if ! qemu_alive; then
 			# the guest may have finished just after the look above
-			con | grep -aqE '^VSCMI-NOTE ft-end|^VSCMI-DONE' && { echo "host: guest finished"; exit 0; }
+			con | grep -aE '^VSCMI-NOTE ft-end|^VSCMI-DONE' >/dev/null && { echo "host: guest finished"; exit 0; }
 			echo "host: QEMU gone after $((seq - 1)) requests"
 			exit 1
 		fi
