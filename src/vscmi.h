@@ -21,6 +21,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 struct dentry;
 struct device;
@@ -154,6 +155,10 @@ struct vscmi_msg {
  * @send_errors: commands refused (no buffer, queue full, device stopped)
  * @evt_refills: event buffers (re)posted to the eventq
  * @evt_refill_errors: event buffers that could not be reposted
+ * @evt_refill_retries: event buffers posted by the refill work after an
+ *	earlier post had failed
+ * @inject_post_errors: test hook (debugfs "inject_evt_post_errors"): this
+ *	many next eventq posts fail as if the ring could not take them
  * @inflight: commands currently owned by the device
  * @inflight_peak: highest @inflight seen
  * @lat: round-trip histogram, bucket i counts 2^i <= ns < 2^(i+1)
@@ -167,6 +172,8 @@ struct vscmi_stats {
 	atomic64_t late, aborted;
 	atomic64_t invalid[VSCMI_INV_NR];
 	atomic64_t no_chan, send_errors, evt_refills, evt_refill_errors;
+	atomic64_t evt_refill_retries;
+	atomic_t inject_post_errors;
 	atomic_t inflight, inflight_peak;
 	atomic64_t lat[VSCMI_LAT_BUCKETS];
 	atomic64_t lat_count, lat_sum_ns, lat_max_ns;
@@ -189,8 +196,12 @@ struct vscmi_chan;
  *	 the request the buffer carried, so a bad reply cannot be misrouted)
  * @msg: the buffer; valid until the callback returns
  *
- * Called with no lock held, from the vq callback (hard IRQ), a poller, or
- * process context; must not sleep.
+ * Called with no lock held and interrupts as the context left them: from
+ * the vq callback (hard IRQ, or its IRQ thread on PREEMPT_RT), a poller
+ * (which may have interrupts off in atomic mode, never on PREEMPT_RT) or
+ * process context; must not sleep.  Two messages of one transfer (a reply
+ * and its delayed response) are never delivered at the same time: see
+ * struct vscmi_await.
  */
 typedef void (*vscmi_deliver_t)(void *ctx, struct vscmi_chan *chan, u32 hdr,
 				struct vscmi_msg *msg);
@@ -218,21 +229,41 @@ enum vscmi_await_state {
  * struct vscmi_await - one token's delayed-response gate
  * @req_hdr: header of the command last sent with the token
  * @state: enum vscmi_await_state
+ * @async: the command last sent with the token is asynchronous
  * @deadline: jiffies after which a VSCMI_AWAIT_DRESP token accepts nothing
- * @delivering: the SUCCESS reply was taken from the cmdq and is still being
- *	delivered (by another CPU): its delayed response waits for it
+ * @busy: the message of this token's asynchronous transfer (its reply, on
+ *	the cmdq, or its delayed response, on the eventq) being delivered to
+ *	the consumer right now; for a polled reply, until its caller releases
+ *	it (the caller fetches it itself).  NULL: none.
+ * @parked: the other message of the transfer, which came while @busy was
+ *	being delivered; whoever clears @busy delivers it next.  NULL: none.
+ *
+ * All members are protected by the command channel's lock.
  *
  * A delayed response is handed to the consumer only while its command
  * still awaits it.  The SCMI core completes a delayed response through a
  * pointer its caller clears (on an error reply, or when it stops waiting)
  * without a lock against the completion, so a delayed response delivered
  * at the wrong time completes a stale or NULL pointer.
+ *
+ * Ordering.  The two messages of one transfer are never delivered at the
+ * same time, on any CPU or in any context: the second to come is parked
+ * instead (never spun on) and delivered by the context that delivered the
+ * first, once that delivery has returned.  As the reply is taken from the
+ * cmdq before the delayed response is judged (the eventq callback reaps the
+ * cmdq first), the core sees a reply before its delayed response, and a
+ * delivery is never interrupted by the delayed response of its own
+ * transfer (the core would spin on that transfer with the interrupted
+ * context unable to finish).  This holds with interrupts on, so it is the
+ * same on PREEMPT_RT, where the vq callbacks run in IRQ threads.
  */
 struct vscmi_await {
 	u32 req_hdr;
 	u8 state;
-	bool delivering;
+	bool async;
 	unsigned long deadline;
+	struct vscmi_msg *busy;
+	struct vscmi_msg *parked;
 };
 
 /* struct ewma_vscmi_rtt: round-trip average in ns, weight 1/8 per sample */
@@ -241,9 +272,11 @@ DECLARE_EWMA(vscmi_rtt, 4, 8)
 /**
  * struct vscmi_chan - one virtqueue and its message pool
  * @lock: protects @vq operations, @free, every message's @refs and @node,
- *	@by_token, @await, @ready, @ctx, @deliveries and @outstanding; taken with
- *	interrupts off (the vq callback runs in hard IRQ context) and never
- *	held while calling @deliver
+ *	@by_token, @await, @ready, @ctx, @deliveries and @outstanding.  A
+ *	spinlock_t taken with spin_lock_irqsave(): the vq callback runs in
+ *	hard IRQ context (in an IRQ thread on PREEMPT_RT, where it is a
+ *	sleeping lock and interrupts stay on).  Never held while calling
+ *	@deliver, never nested with another channel's lock.
  * @vq: the virtqueue, NULL while the device is down
  * @is_event: P2A eventq (device-writable buffers only) rather than cmdq
  * @ready: accepting sends and (re)posting buffers
@@ -265,6 +298,8 @@ DECLARE_EWMA(vscmi_rtt, 4, 8)
  *	(the virtqueue must outlive them)
  * @idle: woken when @deliveries drops to zero, a command completes or
  *	@kickers drops to zero
+ * @refill: event channel: reposts free event buffers after a post failed
+ *	(retried every VSCMI_REFILL_DELAY_MS while some still fail)
  * @spin_ns: command channel: how long a sleeping caller busy-waits for
  *	its reply before it sleeps (0: never); set before the channel starts
  * @spinners: command channel: callers in vscmi_chan_spin(); at most one
@@ -294,6 +329,7 @@ struct vscmi_chan {
 	unsigned int outstanding;
 	atomic_t kickers;
 	wait_queue_head_t idle;
+	struct delayed_work refill;
 	u64 spin_ns;
 	atomic_t spinners;
 	struct ewma_vscmi_rtt rtt;
@@ -307,7 +343,7 @@ int vscmi_chan_init(struct vscmi_chan *ch, struct device *dev,
 		    unsigned int nr_msgs, size_t max_payload);
 void vscmi_chan_destroy(struct vscmi_chan *ch);
 void vscmi_chan_start(struct vscmi_chan *ch, struct virtqueue *vq);
-void vscmi_chan_kick(struct vscmi_chan *ch);
+void vscmi_chan_ready(struct vscmi_chan *ch);
 void vscmi_chan_stop(struct vscmi_chan *ch);
 bool vscmi_chan_wait_idle(struct vscmi_chan *ch, unsigned int ms);
 void vscmi_chan_reclaim(struct vscmi_chan *ch);
@@ -317,7 +353,7 @@ void vscmi_chan_attach(struct vscmi_chan *ch, void *ctx,
 void vscmi_chan_detach(struct vscmi_chan *ch, void *ctx);
 int vscmi_chan_send(struct vscmi_chan *ch, u32 hdr, const void *payload,
 		    size_t len, void *cookie, unsigned int flags,
-		    struct vscmi_msg **out);
+		    struct vscmi_msg **out, void **publish);
 struct vscmi_msg *vscmi_chan_find(struct vscmi_chan *ch, u16 token,
 				  void *cookie);
 bool vscmi_chan_release(struct vscmi_chan *ch, u16 token, void *cookie,

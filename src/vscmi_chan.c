@@ -74,17 +74,31 @@
  * (invalid_unexpected).  The reply's verdict is taken when the buffer
  * leaves the used ring, under the cmdq lock, and the eventq handler takes
  * the cmdq's used buffers before its own, so a reply and its delayed
- * response returned together are judged in order.
+ * response returned together are judged in order.  A reply and its delayed
+ * response are never delivered at the same time: the second is parked and
+ * delivered by the context that delivers the first, when it is done (see
+ * struct vscmi_await).
  *
- * Locking.  One spinlock per channel, always taken with interrupts off,
- * protects the virtqueue calls, the free list, the references, the token
- * table and the delivery state (see struct vscmi_chan).  It is never held
- * while the attachment's callback runs, and the callbacks the SCMI core
- * makes into the transport during a delivery (fetch_response,
- * fetch_notification, clear_channel) take no channel lock, so there is no
- * ordering with the core's own locks.  Detaching a consumer waits for
- * running deliveries to finish (the SCMI core frees its channel right after
- * chan_free returns).
+ * Locking.  One spinlock_t per channel, always taken with
+ * spin_lock_irqsave(), protects the virtqueue calls, the free list, the
+ * references, the token table and the delivery state (see struct
+ * vscmi_chan).  The same code is correct on PREEMPT_RT, where the vq
+ * callbacks run in IRQ threads and spinlock_t is a sleeping lock: nothing
+ * here disables interrupts by itself, takes a lock with interrupts
+ * disabled, or waits for another context by spinning.  Atomic mode (polled
+ * transfers from atomic context) is refused at load on PREEMPT_RT.  The
+ * lock is never held while the attachment's callback runs (the SCMI core's
+ * receive path takes its own spinlock_t locks), never nested with the other
+ * channel's lock, and the callbacks the SCMI core makes into the transport
+ * during a delivery (fetch_response, fetch_notification, clear_channel)
+ * take no channel lock, so there is no ordering with the core's own locks.
+ * Detaching a consumer waits for running deliveries to finish (the SCMI
+ * core frees its channel right after chan_free returns).
+ *
+ * Event buffers.  An eventq post that fails (the ring refuses it, or its
+ * DMA mapping fails) leaves the buffer free and schedules the refill work,
+ * which posts every free buffer again until all are on the queue, so
+ * notifications and delayed responses do not stop.
  *
  * Teardown.  vscmi_chan_stop() refuses new work; the device is reset (after
  * which it touches no buffer and raises no interrupt); vscmi_chan_reclaim()
@@ -103,11 +117,24 @@
 #include <linux/virtio.h>
 
 #include "vscmi.h"
+#include "vscmi_trace.h"
 
 /* Header bits a reply must echo from its request: id, type, protocol, token */
 #define VSCMI_HDR_ECHO		GENMASK(27, 0)
 #define VSCMI_TYPE_BITS		GENMASK(9, 8)
 #define VSCMI_TOKEN_BITS	GENMASK(27, 18)
+
+/* How long the refill work waits before it posts failed event buffers again */
+#define VSCMI_REFILL_DELAY_MS	10
+
+static void vscmi_evt_deliver(struct vscmi_chan *ch, struct vscmi_msg *m,
+			      u32 hdr, bool busy);
+static void vscmi_cmd_one(struct vscmi_chan *ch, struct vscmi_msg *m);
+
+static unsigned int vscmi_tok(u32 hdr)
+{
+	return FIELD_GET(VSCMI_TOKEN_BITS, hdr);
+}
 
 static void vscmi_put_locked(struct vscmi_chan *ch, struct vscmi_msg *m,
 			     unsigned int ref)
@@ -125,20 +152,30 @@ static bool vscmi_owned(struct vscmi_chan *ch, struct vscmi_msg *m)
 	       m->chan == ch && (m->refs & VSCMI_REF_DEVICE);
 }
 
-/* Post one free event buffer; the caller kicks.  Channel lock held. */
-static void vscmi_evt_post_locked(struct vscmi_chan *ch, struct vscmi_msg *m)
+/*
+ * Post one free event buffer; the caller kicks.  A buffer the ring does not
+ * take stays free and the refill work is scheduled to post it again.
+ * Returns 0 or the error.  Channel lock held.
+ */
+static int vscmi_evt_post_locked(struct vscmi_chan *ch, struct vscmi_msg *m)
 {
 	struct scatterlist sg;
+	int ret = -ENOMEM;
 
-	list_del_init(&m->node);
 	sg_init_one(&sg, m->resp, m->resp_size);
-	if (virtqueue_add_inbuf(ch->vq, &sg, 1, m, GFP_ATOMIC)) {
-		list_add(&m->node, &ch->free);
+	if (!atomic_add_unless(&ch->stats->inject_post_errors, -1, 0))
+		ret = virtqueue_add_inbuf(ch->vq, &sg, 1, m, GFP_ATOMIC);
+	if (ret) {
 		atomic64_inc(&ch->stats->evt_refill_errors);
-		return;
+		if (ch->ready)
+			schedule_delayed_work(&ch->refill,
+					      msecs_to_jiffies(VSCMI_REFILL_DELAY_MS));
+		return ret;
 	}
+	list_del_init(&m->node);
 	m->refs = VSCMI_REF_DEVICE;
 	atomic64_inc(&ch->stats->evt_refills);
+	return 0;
 }
 
 /*
@@ -172,6 +209,9 @@ static void vscmi_invalid(struct vscmi_chan *ch, struct vscmi_msg *m,
 {
 	m->verdict = VSCMI_BAD;
 	atomic64_inc(&ch->stats->invalid[why]);
+	trace_vscmi_invalid(ch->is_event, m->used_len >= VSCMI_HDR_SIZE &&
+			    m->used_len <= m->resp_size ?
+			    get_unaligned_le32(m->resp) : 0, why, m->used_len);
 	dev_warn_ratelimited(ch->dev,
 			     "%s: invalid message from device (reason %d, %u bytes)\n",
 			     ch->name, why, m->used_len);
@@ -207,72 +247,173 @@ static void vscmi_cmd_check(struct vscmi_chan *ch, struct vscmi_msg *m)
  * outcome (an error status, a malformed reply) means the caller will not
  * wait for one.  Done when the buffer is taken from the used ring, under
  * the lock, so that the eventq (which takes the cmdq's replies first)
- * never judges a delayed response against a reply it has not seen.
- * Command channel lock held.
+ * never judges a delayed response against a reply it has not seen.  The
+ * reply of an asynchronous command becomes the token's busy message until
+ * it is delivered; if its delayed response (which overtook it) is being
+ * delivered, the reply is parked behind it instead.
+ * Returns true if @m was parked.  Command channel lock held.
  */
-static void vscmi_await_reply_locked(struct vscmi_chan *ch,
+static bool vscmi_await_reply_locked(struct vscmi_chan *ch,
 				     struct vscmi_msg *m)
 {
-	unsigned int tok = FIELD_GET(VSCMI_TOKEN_BITS, m->req_hdr);
-	struct vscmi_await *a = &ch->await[tok];
+	struct vscmi_await *a = &ch->await[vscmi_tok(m->req_hdr)];
 
-	if (ch->by_token[tok] != m || a->state != VSCMI_AWAIT_REPLY)
-		return;
+	if (ch->by_token[vscmi_tok(m->req_hdr)] != m || !a->async ||
+	    a->req_hdr != m->req_hdr)
+		return false;
+	if (a->busy) {
+		if (a->parked)
+			return false;	/* cannot happen: one reply per command */
+		a->parked = m;
+		return true;
+	}
+	a->busy = m;
+	if (a->state != VSCMI_AWAIT_REPLY)
+		return false;
 	if (vscmi_reply_fault(m) < 0 &&
 	    !get_unaligned_le32(m->resp + VSCMI_HDR_SIZE)) {
 		a->state = VSCMI_AWAIT_DRESP;
 		a->deadline = jiffies + ch->dresp_window;
-		a->delivering = true;
 	} else {
 		a->state = VSCMI_AWAIT_NONE;
 	}
+	return false;
 }
 
 /* Header bits a delayed response must share with its command */
 #define VSCMI_DRESP_MATCH	(VSCMI_HDR_ECHO & ~VSCMI_TYPE_BITS)
 
-/*
- * May the delayed response @hdr be delivered?  True at most once per
- * asynchronous command: while its reply is outstanding or SUCCESS, within
- * the window, with the command's token, protocol and message id.
- */
-static bool vscmi_dresp_claim(struct vscmi_chan *cmd, u32 hdr)
+/* Does token @a still await the delayed response @hdr?  Cmd lock held. */
+static bool vscmi_dresp_open_locked(struct vscmi_await *a, u32 hdr)
 {
-	unsigned int tok = FIELD_GET(VSCMI_TOKEN_BITS, hdr);
-	struct vscmi_await *a;
-	unsigned long flags;
-	bool ok;
-
-	if (!cmd)
-		return false;
-	spin_lock_irqsave(&cmd->lock, flags);
-	a = &cmd->await[tok];
-	/*
-	 * Its reply was reaped by another CPU (a spinning caller or the cmdq
-	 * callback) that delivers it with interrupts off: let it finish, so
-	 * that the core sees the reply before the delayed response.
-	 */
-	while (a->delivering && a->state == VSCMI_AWAIT_DRESP &&
-	       !((hdr ^ a->req_hdr) & VSCMI_DRESP_MATCH)) {
-		spin_unlock_irqrestore(&cmd->lock, flags);
-		cpu_relax();
-		spin_lock_irqsave(&cmd->lock, flags);
-	}
-	ok = !((hdr ^ a->req_hdr) & VSCMI_DRESP_MATCH) &&
-	     (a->state == VSCMI_AWAIT_REPLY ||
-	      (a->state == VSCMI_AWAIT_DRESP &&
-	       time_before(jiffies, a->deadline)));
-	if (ok)
-		a->state = VSCMI_AWAIT_NONE;
-	spin_unlock_irqrestore(&cmd->lock, flags);
-	return ok;
+	return !((hdr ^ a->req_hdr) & VSCMI_DRESP_MATCH) &&
+	       (a->state == VSCMI_AWAIT_REPLY ||
+		(a->state == VSCMI_AWAIT_DRESP &&
+		 time_before(jiffies, a->deadline)));
 }
 
-/* Validate an event; sets m->verdict and returns the raw header. */
-static u32 vscmi_evt_check(struct vscmi_chan *ch, struct vscmi_msg *m)
+/**
+ * enum vscmi_claim - what becomes of a delayed response
+ * @VSCMI_CLAIM_REFUSE: nothing awaits it
+ * @VSCMI_CLAIM_DELIVER: deliver it now; it is the token's busy message
+ * @VSCMI_CLAIM_PARKED: its reply is being delivered: parked behind it
+ * @VSCMI_CLAIM_RECHECK: its reply has not been seen: look at the cmdq
+ *	again before taking it for one that overtook its reply
+ */
+enum vscmi_claim {
+	VSCMI_CLAIM_REFUSE,
+	VSCMI_CLAIM_DELIVER,
+	VSCMI_CLAIM_PARKED,
+	VSCMI_CLAIM_RECHECK,
+};
+
+/*
+ * May the delayed response @hdr (in event buffer @m) be delivered?  At most
+ * once per asynchronous command: while its reply is outstanding or
+ * SUCCESS, within the window, with the command's token, protocol and
+ * message id.  If the reply is being delivered (by another CPU, by the
+ * context this one interrupted, or by a poller that has not fetched it
+ * yet), @m is parked: the reply's deliverer delivers it when it is done,
+ * so that the core sees the reply first and never sees both at once.
+ * Unless @recheck, a delayed response whose reply has not been seen yet
+ * is not taken: the caller reaps the cmdq again first (VSCMI_CLAIM_RECHECK).
+ */
+static enum vscmi_claim vscmi_dresp_claim(struct vscmi_chan *cmd, u32 hdr,
+					  struct vscmi_msg *m, bool recheck)
+{
+	enum vscmi_claim ret = VSCMI_CLAIM_REFUSE;
+	struct vscmi_await *a;
+	unsigned long flags;
+
+	if (!cmd)
+		return ret;
+	spin_lock_irqsave(&cmd->lock, flags);
+	a = &cmd->await[vscmi_tok(hdr)];
+	if (!vscmi_dresp_open_locked(a, hdr)) {
+		ret = VSCMI_CLAIM_REFUSE;
+	} else if (a->state == VSCMI_AWAIT_REPLY && !recheck) {
+		ret = VSCMI_CLAIM_RECHECK;
+	} else if (a->busy) {
+		/* a second delayed response while one is parked: refused */
+		if (!a->parked) {
+			a->parked = m;
+			ret = VSCMI_CLAIM_PARKED;
+		}
+	} else {
+		a->state = VSCMI_AWAIT_NONE;
+		a->busy = m;
+		ret = VSCMI_CLAIM_DELIVER;
+	}
+	spin_unlock_irqrestore(&cmd->lock, flags);
+	return ret;
+}
+
+/*
+ * @m, the busy message of its token, has been delivered (or dropped): take
+ * the parked message of the same transfer, if any, which becomes the busy
+ * one and is returned for the caller to deliver once it has dropped the
+ * lock (vscmi_run_parked()).  A parked delayed response whose gate closed
+ * meanwhile (its caller timed out) is marked VSCMI_BAD, to be refused.
+ * Command channel lock held.
+ */
+static struct vscmi_msg *vscmi_unbusy_locked(struct vscmi_chan *cmd,
+					     u32 hdr, struct vscmi_msg *m)
+{
+	struct vscmi_await *a = &cmd->await[vscmi_tok(hdr)];
+	struct vscmi_msg *p = a->parked;
+
+	if (a->busy != m)
+		return NULL;
+	a->busy = p;
+	a->parked = NULL;
+	if (p && p->chan->is_event) {
+		if (vscmi_dresp_open_locked(a, get_unaligned_le32(p->resp)))
+			a->state = VSCMI_AWAIT_NONE;
+		else
+			p->verdict = VSCMI_BAD;
+	}
+	return p;
+}
+
+/* Deliver @p, returned by vscmi_unbusy_locked(); no lock held */
+static void vscmi_run_parked(struct vscmi_chan *cmd, struct vscmi_msg *p)
+{
+	if (!p)
+		return;
+	if (!p->chan->is_event) {
+		vscmi_cmd_one(cmd, p);
+		return;
+	}
+	if (p->verdict == VSCMI_BAD)
+		vscmi_invalid(p->chan, p, VSCMI_INV_UNEXPECTED);
+	vscmi_evt_deliver(p->chan, p, get_unaligned_le32(p->resp), true);
+}
+
+/* The delayed response @m has been delivered (or dropped); no lock held */
+static void vscmi_dresp_done(struct vscmi_chan *cmd, u32 hdr,
+			     struct vscmi_msg *m)
+{
+	struct vscmi_msg *p;
+	unsigned long flags;
+
+	spin_lock_irqsave(&cmd->lock, flags);
+	p = vscmi_unbusy_locked(cmd, hdr, m);
+	spin_unlock_irqrestore(&cmd->lock, flags);
+	vscmi_run_parked(cmd, p);
+}
+
+/*
+ * Validate an event; sets m->verdict and returns the raw header.  A delayed
+ * response is claimed: *@claim tells whether it is to be delivered now (and
+ * is its token's busy message), parked, or refused (verdict VSCMI_BAD).
+ */
+static u32 vscmi_evt_check(struct vscmi_chan *ch, struct vscmi_msg *m,
+			   enum vscmi_claim *claim)
 {
 	struct vscmi_hdr h;
 	u32 hdr;
+
+	*claim = VSCMI_CLAIM_REFUSE;
 
 	if (m->verdict != VSCMI_OK)
 		return 0;
@@ -300,9 +441,25 @@ static u32 vscmi_evt_check(struct vscmi_chan *ch, struct vscmi_msg *m)
 	else if (h.type != VSCMI_TYPE_DELAYED_RESP &&
 		 h.type != VSCMI_TYPE_NOTIFICATION)
 		vscmi_invalid(ch, m, VSCMI_INV_TYPE);
-	else if (h.type == VSCMI_TYPE_DELAYED_RESP &&
-		 !vscmi_dresp_claim(ch->cmd, hdr))
-		vscmi_invalid(ch, m, VSCMI_INV_UNEXPECTED);
+	else if (h.type == VSCMI_TYPE_DELAYED_RESP) {
+		*claim = vscmi_dresp_claim(ch->cmd, hdr, m, false);
+		/*
+		 * The device returns a reply before its delayed response, but
+		 * the cmdq may have been reaped (by the eventq callback, first
+		 * thing) just before the reply came, and the eventq just after
+		 * the delayed response: reap the cmdq again, so that a reply
+		 * that is there is judged (and delivered, or the delayed
+		 * response parked behind it) before the delayed response is
+		 * taken for one that overtook its reply.  The used index of
+		 * the eventq was read before (acquire of the cmdq lock).
+		 */
+		if (*claim == VSCMI_CLAIM_RECHECK) {
+			vscmi_chan_vq_done(ch->cmd);
+			*claim = vscmi_dresp_claim(ch->cmd, hdr, m, true);
+		}
+		if (*claim == VSCMI_CLAIM_REFUSE)
+			vscmi_invalid(ch, m, VSCMI_INV_UNEXPECTED);
+	}
 	return hdr;
 }
 
@@ -322,41 +479,38 @@ static vscmi_deliver_t vscmi_deliver_get_locked(struct vscmi_chan *ch,
 	return ch->deliver;
 }
 
-/* The reply of @m has been delivered (or dropped).  Command lock held. */
-static void vscmi_delivered_locked(struct vscmi_chan *ch, struct vscmi_msg *m)
-{
-	struct vscmi_await *a;
-
-	a = &ch->await[FIELD_GET(VSCMI_TOKEN_BITS, m->req_hdr)];
-	if (a->req_hdr == m->req_hdr)
-		a->delivering = false;
-}
-
+/*
+ * The delivery of @m, on channel @ch, is over: drop its delivery reference
+ * (an event buffer is then reposted if @repost).  For a reply, the parked
+ * delayed response of its transfer, if any, is delivered next, here.
+ */
 static void vscmi_deliver_put(struct vscmi_chan *ch, struct vscmi_msg *m,
 			      bool repost)
 {
 	struct virtqueue *kick = NULL;
+	struct vscmi_msg *p = NULL;
 	unsigned long flags;
 	bool wake;
 
 	spin_lock_irqsave(&ch->lock, flags);
 	if (!ch->is_event)
-		vscmi_delivered_locked(ch, m);
+		p = vscmi_unbusy_locked(ch, m->req_hdr, m);
 	vscmi_put_locked(ch, m, VSCMI_REF_DELIVER);
-	if (repost && !m->refs && ch->ready && ch->vq) {
-		vscmi_evt_post_locked(ch, m);
+	if (repost && !m->refs && ch->ready && ch->vq &&
+	    !vscmi_evt_post_locked(ch, m))
 		kick = vscmi_kick_prepare_locked(ch);
-	}
 	wake = !--ch->deliveries;
 	spin_unlock_irqrestore(&ch->lock, flags);
 	vscmi_kick_finish(ch, kick);
 	if (wake)
 		wake_up_all(&ch->idle);
+	vscmi_run_parked(ch, p);
 }
 
 static void vscmi_cmd_one(struct vscmi_chan *ch, struct vscmi_msg *m)
 {
 	u8 verdict = m->verdict;
+	struct vscmi_msg *p = NULL;
 	vscmi_deliver_t fn = NULL;
 	bool bound, polled, wake;
 	unsigned long flags;
@@ -369,6 +523,7 @@ static void vscmi_cmd_one(struct vscmi_chan *ch, struct vscmi_msg *m)
 		vscmi_stats_latency(ch->stats, ns);
 		ewma_vscmi_rtt_add(&ch->rtt, ns);
 	}
+	verdict = m->verdict;
 
 	spin_lock_irqsave(&ch->lock, flags);
 	m->refs &= ~VSCMI_REF_DEVICE;
@@ -382,20 +537,36 @@ static void vscmi_cmd_one(struct vscmi_chan *ch, struct vscmi_msg *m)
 		else
 			fn = vscmi_deliver_get_locked(ch, m, &ctx);
 	}
-	if (!fn)
-		vscmi_delivered_locked(ch, m);
-	/* may return @m to the pool: do not touch it past the unlock */
-	vscmi_put_locked(ch, m, 0);
-	spin_unlock_irqrestore(&ch->lock, flags);
-
-	if (wake)
-		wake_up_all(&ch->idle);
+	/*
+	 * Not delivered: the transfer is no longer busy with @m, except for a
+	 * polled reply, which is busy until its caller has fetched it and
+	 * releases it (vscmi_chan_release()).
+	 */
+	if (!fn && !(bound && polled))
+		p = vscmi_unbusy_locked(ch, m->req_hdr, m);
 	if (verdict == VSCMI_ABORTED)
 		atomic64_inc(&ch->stats->aborted);
 	else if (!bound)
 		atomic64_inc(&ch->stats->late);
 	else
 		atomic64_inc(&ch->stats->resps);
+	if (verdict != VSCMI_ABORTED) {
+		s32 status = VSCMI_STATUS_COMMS_ERROR;
+
+		if (verdict == VSCMI_OK)
+			status = get_unaligned_le32(m->resp + VSCMI_HDR_SIZE);
+		if (bound)
+			trace_vscmi_reply(m->req_hdr, status, m->used_len);
+		else
+			trace_vscmi_late(m->req_hdr, status, m->used_len);
+	}
+	/* may return @m to the pool: do not touch it past the unlock */
+	vscmi_put_locked(ch, m, 0);
+	spin_unlock_irqrestore(&ch->lock, flags);
+
+	if (wake)
+		wake_up_all(&ch->idle);
+	vscmi_run_parked(ch, p);
 
 	if (fn) {
 		fn(ctx, ch, m->req_hdr, m);
@@ -411,16 +582,23 @@ static void vscmi_cmd_one(struct vscmi_chan *ch, struct vscmi_msg *m)
 	}
 }
 
-static void vscmi_evt_one(struct vscmi_chan *ch, struct vscmi_msg *m)
+/*
+ * Deliver the event @m (header @hdr), or drop and repost it if its verdict
+ * is not VSCMI_OK.  @busy: @m is a delayed response that is its token's
+ * busy message (struct vscmi_await): the transfer stops being busy with it
+ * before the buffer is reposted, and its parked reply, if any, is
+ * delivered next.
+ */
+static void vscmi_evt_deliver(struct vscmi_chan *ch, struct vscmi_msg *m,
+			      u32 hdr, bool busy)
 {
 	struct virtqueue *kick = NULL;
 	vscmi_deliver_t fn = NULL;
 	unsigned long flags;
+	bool dresp;
 	void *ctx;
-	u32 hdr;
 
-	hdr = vscmi_evt_check(ch, m);
-
+	dresp = FIELD_GET(VSCMI_TYPE_BITS, hdr) == VSCMI_TYPE_DELAYED_RESP;
 	spin_lock_irqsave(&ch->lock, flags);
 	m->refs &= ~VSCMI_REF_DEVICE;
 	if (m->verdict == VSCMI_OK) {
@@ -428,24 +606,47 @@ static void vscmi_evt_one(struct vscmi_chan *ch, struct vscmi_msg *m)
 		if (!fn)
 			atomic64_inc(&ch->stats->no_chan);
 	}
-	if (!fn) {
-		vscmi_put_locked(ch, m, 0);
-		if (m->verdict != VSCMI_ABORTED && ch->ready && ch->vq) {
-			vscmi_evt_post_locked(ch, m);
-			kick = vscmi_kick_prepare_locked(ch);
+	spin_unlock_irqrestore(&ch->lock, flags);
+
+	if (fn) {
+		if (dresp) {
+			atomic64_inc(&ch->stats->dresps);
+			trace_vscmi_dresp(hdr, get_unaligned_le32(m->resp +
+								  VSCMI_HDR_SIZE),
+					  m->used_len);
+		} else {
+			atomic64_inc(&ch->stats->notifs);
+			trace_vscmi_notif(hdr, m->used_len);
 		}
+		fn(ctx, ch, hdr, m);
 	}
+	/* before the repost: the buffer may come back at once */
+	if (busy)
+		vscmi_dresp_done(ch->cmd, hdr, m);
+	if (fn) {
+		vscmi_deliver_put(ch, m, true);
+		return;
+	}
+
+	spin_lock_irqsave(&ch->lock, flags);
+	vscmi_put_locked(ch, m, 0);
+	if (m->verdict != VSCMI_ABORTED && !m->refs && ch->ready && ch->vq &&
+	    !vscmi_evt_post_locked(ch, m))
+		kick = vscmi_kick_prepare_locked(ch);
 	spin_unlock_irqrestore(&ch->lock, flags);
 	vscmi_kick_finish(ch, kick);
+}
 
-	if (!fn)
+static void vscmi_evt_one(struct vscmi_chan *ch, struct vscmi_msg *m)
+{
+	enum vscmi_claim claim;
+	u32 hdr;
+
+	hdr = vscmi_evt_check(ch, m, &claim);
+	/* parked: delivered by the deliverer of its reply */
+	if (claim == VSCMI_CLAIM_PARKED)
 		return;
-	if (FIELD_GET(VSCMI_TYPE_BITS, hdr) == VSCMI_TYPE_DELAYED_RESP)
-		atomic64_inc(&ch->stats->dresps);
-	else
-		atomic64_inc(&ch->stats->notifs);
-	fn(ctx, ch, hdr, m);
-	vscmi_deliver_put(ch, m, true);
+	vscmi_evt_deliver(ch, m, hdr, claim == VSCMI_CLAIM_DELIVER);
 }
 
 static void vscmi_process(struct vscmi_chan *ch, struct list_head *list)
@@ -478,8 +679,9 @@ static void vscmi_reap_locked(struct vscmi_chan *ch, struct list_head *list)
 			}
 			m->used_len = len;
 			m->verdict = VSCMI_OK;
-			if (!ch->is_event)
-				vscmi_await_reply_locked(ch, m);
+			/* parked: delivered after its delayed response */
+			if (!ch->is_event && vscmi_await_reply_locked(ch, m))
+				continue;
 			list_add_tail(&m->node, list);
 		}
 	} while (!virtqueue_enable_cb(ch->vq));
@@ -489,24 +691,24 @@ static void vscmi_reap_locked(struct vscmi_chan *ch, struct list_head *list)
  * vscmi_chan_vq_done() - process everything the device has returned
  * @ch: the channel
  *
- * Called from the virtqueue callback (hard IRQ), by pollers and by
- * spinning callers.  Deliveries always run with interrupts off, as from the
- * callback: the SCMI core takes a transfer for a reply and for its delayed
- * response by spinning with interrupts off, so a delivery from process
- * context interrupted on its CPU by the eventq callback delivering the
- * delayed response of the same transfer would never be resumed.
+ * Called from the virtqueue callback (hard IRQ, an IRQ thread on
+ * PREEMPT_RT), by pollers and by spinning callers, with interrupts as the
+ * context has them.  The SCMI core takes a transfer for a reply and for
+ * its delayed response by spinning until the other is done with it, so a
+ * delivery interrupted on its CPU by the delivery of the other message of
+ * the same transfer would never be resumed: struct vscmi_await keeps the
+ * two from ever being delivered at once (the second is parked), without
+ * disabling interrupts.
  */
 void vscmi_chan_vq_done(struct vscmi_chan *ch)
 {
 	unsigned long flags;
 	LIST_HEAD(list);
 
-	local_irq_save(flags);
-	spin_lock(&ch->lock);
+	spin_lock_irqsave(&ch->lock, flags);
 	vscmi_reap_locked(ch, &list);
-	spin_unlock(&ch->lock);
+	spin_unlock_irqrestore(&ch->lock, flags);
 	vscmi_process(ch, &list);
-	local_irq_restore(flags);
 }
 
 /**
@@ -521,6 +723,9 @@ void vscmi_chan_vq_done(struct vscmi_chan *ch)
  *	   command is asynchronous and the caller will wait for its delayed
  *	   response (which is refused otherwise)
  * @out: the buffer, bound to @cookie until vscmi_chan_release()
+ * @publish: if not NULL, the buffer is also stored here (with release
+ *	semantics) before the device can see the command, for a consumer
+ *	that must find it from another CPU as soon as the reply is in
  *
  * Context: any; does not sleep or allocate (the driver does not negotiate
  * VIRTIO_RING_F_INDIRECT_DESC, so no descriptor table is allocated).
@@ -530,7 +735,7 @@ void vscmi_chan_vq_done(struct vscmi_chan *ch)
  */
 int vscmi_chan_send(struct vscmi_chan *ch, u32 hdr, const void *payload,
 		    size_t len, void *cookie, unsigned int flags,
-		    struct vscmi_msg **out)
+		    struct vscmi_msg **out, void **publish)
 {
 	struct scatterlist sg_out, sg_in, *sgs[] = { &sg_out, &sg_in };
 	unsigned int tok = FIELD_GET(VSCMI_TOKEN_BITS, hdr);
@@ -562,26 +767,38 @@ int vscmi_chan_send(struct vscmi_chan *ch, u32 hdr, const void *payload,
 	}
 	sg_init_one(&sg_out, m->req, m->req_len);
 	sg_init_one(&sg_in, m->resp, m->resp_size);
-	m->sent = ktime_get();
-	ret = virtqueue_add_sgs(ch->vq, sgs, 1, 1, m, GFP_ATOMIC);
-	if (ret) {
-		ret = -ENOBUFS;
-		goto err;
-	}
-	list_del_init(&m->node);
-	m->refs = VSCMI_REF_DEVICE | VSCMI_REF_CALLER;
+	/*
+	 * Everything the reply's reception (on another CPU, as soon as the
+	 * buffer is on the ring) reads is set before the buffer is added.
+	 */
 	m->cookie = cookie;
 	m->polled = polled;
 	m->done = false;
 	m->verdict = VSCMI_OK;
 	m->used_len = 0;
 	m->req_hdr = hdr;
+	m->sent = ktime_get();
+	if (publish)	/* release: the fields above before the pointer */
+		smp_store_release(publish, m);
+	ret = virtqueue_add_sgs(ch->vq, sgs, 1, 1, m, GFP_ATOMIC);
+	if (ret) {
+		m->cookie = NULL;
+		ret = -ENOBUFS;
+		goto err;
+	}
+	list_del_init(&m->node);
+	m->refs = VSCMI_REF_DEVICE | VSCMI_REF_CALLER;
 	ch->by_token[tok] = m;
+	/*
+	 * @busy and @parked belong to the transfer that set them (cleared by
+	 * its own deliverer): not reset here.
+	 */
 	ch->await[tok].req_hdr = hdr;
-	ch->await[tok].delivering = false;
+	ch->await[tok].async = flags & VSCMI_SEND_ASYNC;
 	ch->await[tok].state = flags & VSCMI_SEND_ASYNC ? VSCMI_AWAIT_REPLY :
 			       VSCMI_AWAIT_NONE;
 	ch->outstanding++;
+	trace_vscmi_cmd(hdr, m->req_len - VSCMI_HDR_SIZE, flags);
 	kick = vscmi_kick_prepare_locked(ch);
 	spin_unlock_irqrestore(&ch->lock, irqflags);
 	vscmi_kick_finish(ch, kick);
@@ -635,16 +852,19 @@ struct vscmi_msg *vscmi_chan_find(struct vscmi_chan *ch, u16 token,
  * Unbinds the buffer.  If the device still owns it the buffer is recycled
  * only when the device returns it, and the command is counted in timeouts
  * or released_early after @timed_out.  A caller that timed out waits for
- * no delayed response either.
+ * no delayed response either.  A polled reply is its transfer's busy
+ * message until here (its caller has fetched it): a delayed response
+ * parked behind it is delivered now, from the caller's context.
  *
  * Return: true if the reply is still outstanding (the command is abandoned).
  */
 bool vscmi_chan_release(struct vscmi_chan *ch, u16 token, void *cookie,
 			bool timed_out)
 {
-	struct vscmi_msg *m;
+	struct vscmi_msg *m, *p = NULL;
 	unsigned long flags;
 	bool abandoned = false;
+	u32 hdr = 0;
 
 	spin_lock_irqsave(&ch->lock, flags);
 	m = ch->by_token[token % VSCMI_TOKENS];
@@ -652,14 +872,21 @@ bool vscmi_chan_release(struct vscmi_chan *ch, u16 token, void *cookie,
 		ch->by_token[token % VSCMI_TOKENS] = NULL;
 		if (timed_out)
 			ch->await[token % VSCMI_TOKENS].state = VSCMI_AWAIT_NONE;
+		if (m->polled)
+			p = vscmi_unbusy_locked(ch, m->req_hdr, m);
+		hdr = m->req_hdr;
 		abandoned = m->refs & VSCMI_REF_DEVICE;
 		vscmi_put_locked(ch, m, VSCMI_REF_CALLER);
 		m->cookie = NULL;
 	}
 	spin_unlock_irqrestore(&ch->lock, flags);
-	if (abandoned)
+	if (abandoned) {
 		atomic64_inc(timed_out ? &ch->stats->timeouts :
 			     &ch->stats->released_early);
+		if (timed_out)
+			trace_vscmi_timeout(hdr);
+	}
+	vscmi_run_parked(ch, p);
 	return abandoned;
 }
 
@@ -759,7 +986,7 @@ static bool vscmi_no_deliveries(struct vscmi_chan *ch)
  * vscmi_chan_detach() - stop delivering to @ctx
  * @ch: the channel
  * @ctx: the context given to vscmi_chan_attach(); nothing happens if
- *	 another one is attached.  Idempotent.
+ *	 another one is attached.  NULL: whichever is attached.  Idempotent.
  *
  * Context: process; waits for running deliveries to return.
  */
@@ -768,49 +995,94 @@ void vscmi_chan_detach(struct vscmi_chan *ch, void *ctx)
 	unsigned long flags;
 
 	spin_lock_irqsave(&ch->lock, flags);
-	if (ch->ctx == ctx)
+	if (!ctx || ch->ctx == ctx)
 		ch->ctx = NULL;
 	spin_unlock_irqrestore(&ch->lock, flags);
 	wait_event(ch->idle, vscmi_no_deliveries(ch));
 }
 
+/*
+ * Post every free event buffer (stopping at the first the ring refuses,
+ * which schedules the refill work).  Returns how many were posted.
+ * Channel lock held.
+ */
+static unsigned int vscmi_evt_fill_locked(struct vscmi_chan *ch)
+{
+	struct vscmi_msg *m, *tmp;
+	unsigned int n = 0;
+
+	list_for_each_entry_safe(m, tmp, &ch->free, node) {
+		if (vscmi_evt_post_locked(ch, m))
+			break;
+		n++;
+	}
+	return n;
+}
+
+/* The refill work: post the event buffers an earlier post could not */
+static void vscmi_evt_refill(struct work_struct *work)
+{
+	struct vscmi_chan *ch = container_of(to_delayed_work(work),
+					     struct vscmi_chan, refill);
+	struct virtqueue *kick = NULL;
+	unsigned long flags;
+	unsigned int n = 0;
+
+	spin_lock_irqsave(&ch->lock, flags);
+	if (ch->ready && ch->vq) {
+		n = vscmi_evt_fill_locked(ch);
+		if (n)
+			kick = vscmi_kick_prepare_locked(ch);
+	}
+	spin_unlock_irqrestore(&ch->lock, flags);
+	vscmi_kick_finish(ch, kick);
+	atomic64_add(n, &ch->stats->evt_refill_retries);
+}
+
 /**
- * vscmi_chan_start() - bring a channel up on a (new) virtqueue
+ * vscmi_chan_start() - give a channel a (new) virtqueue
  * @ch: the channel
  * @vq: its virtqueue
  *
- * An event channel posts all its free buffers; call vscmi_chan_kick()
- * once the device is DRIVER_OK.  A command channel forgets the delayed
- * responses it awaited: a (new) device cannot send them.
+ * An event channel posts all its free buffers.  The channel accepts
+ * commands (and reposts events) only after vscmi_chan_ready(), once the
+ * device is DRIVER_OK.  A command channel forgets the delayed responses it
+ * awaited: a (new) device cannot send them.
  */
 void vscmi_chan_start(struct vscmi_chan *ch, struct virtqueue *vq)
 {
-	struct vscmi_msg *m, *tmp;
 	unsigned long flags;
 
 	spin_lock_irqsave(&ch->lock, flags);
 	ch->vq = vq;
-	ch->ready = true;
 	if (ch->await)
 		memset(ch->await, 0, VSCMI_TOKENS * sizeof(*ch->await));
 	if (ch->is_event)
-		list_for_each_entry_safe(m, tmp, &ch->free, node)
-			vscmi_evt_post_locked(ch, m);
+		vscmi_evt_fill_locked(ch);
 	spin_unlock_irqrestore(&ch->lock, flags);
 }
 
 /**
- * vscmi_chan_kick() - notify the device of posted buffers
- * @ch: the channel
+ * vscmi_chan_ready() - start using a channel whose device is DRIVER_OK
+ * @ch: the channel, started with vscmi_chan_start()
+ *
+ * Commands are accepted from now on (none may reach the device before
+ * DRIVER_OK); an event channel posts the buffers that came back meanwhile
+ * and notifies the device.
  */
-void vscmi_chan_kick(struct vscmi_chan *ch)
+void vscmi_chan_ready(struct vscmi_chan *ch)
 {
+	struct virtqueue *kick = NULL;
 	unsigned long flags;
 
 	spin_lock_irqsave(&ch->lock, flags);
-	if (ch->vq && virtqueue_kick_prepare(ch->vq))
-		virtqueue_notify(ch->vq);
+	ch->ready = true;
+	if (ch->vq && ch->is_event) {
+		vscmi_evt_fill_locked(ch);
+		kick = vscmi_kick_prepare_locked(ch);
+	}
 	spin_unlock_irqrestore(&ch->lock, flags);
+	vscmi_kick_finish(ch, kick);
 }
 
 /**
@@ -856,19 +1128,31 @@ bool vscmi_chan_wait_idle(struct vscmi_chan *ch, unsigned int ms)
  * @ch: the channel; the device must be reset (it owns no buffer any more)
  *
  * Returned buffers are processed as usual; buffers the device never used
- * complete their caller with an error.  Afterwards the channel has no
- * virtqueue until the next vscmi_chan_start().
+ * complete their caller with an error.  A command channel also takes back
+ * the messages parked behind a delivery (struct vscmi_await): replies are
+ * processed, delayed responses (of an event channel reclaimed next) are
+ * dropped.  Afterwards the channel has no virtqueue until the next
+ * vscmi_chan_start().  Deliveries run from this context, with interrupts
+ * on, as any other: the ordering rules of struct vscmi_await hold here too.
  *
- * Context: process; waits for notifications being sent to return.
+ * Context: process; waits for the refill work and for notifications being
+ * sent to return.
  */
 void vscmi_chan_reclaim(struct vscmi_chan *ch)
 {
-	struct vscmi_msg *m;
+	struct vscmi_msg *m, *tmp;
 	unsigned long flags;
+	LIST_HEAD(dropped);
 	LIST_HEAD(list);
+	unsigned int i;
 
 	spin_lock_irqsave(&ch->lock, flags);
 	ch->ready = false;
+	spin_unlock_irqrestore(&ch->lock, flags);
+	/* not ready: nothing schedules it again */
+	cancel_delayed_work_sync(&ch->refill);
+
+	spin_lock_irqsave(&ch->lock, flags);
 	vscmi_reap_locked(ch, &list);
 	if (ch->vq) {
 		while ((m = virtqueue_detach_unused_buf(ch->vq))) {
@@ -877,9 +1161,25 @@ void vscmi_chan_reclaim(struct vscmi_chan *ch)
 			list_add_tail(&m->node, &list);
 		}
 	}
+	for (i = 0; ch->await && i < VSCMI_TOKENS; i++) {
+		m = ch->await[i].parked;
+		if (!m)
+			continue;
+		ch->await[i].parked = NULL;
+		if (m->chan->is_event) {
+			m->verdict = VSCMI_ABORTED;
+			list_add_tail(&m->node, &dropped);
+		} else {
+			list_add_tail(&m->node, &list);
+		}
+	}
 	ch->vq = NULL;
 	spin_unlock_irqrestore(&ch->lock, flags);
 	vscmi_process(ch, &list);
+	list_for_each_entry_safe(m, tmp, &dropped, node) {
+		list_del_init(&m->node);
+		vscmi_evt_deliver(m->chan, m, 0, false);
+	}
 	/* the caller deletes the virtqueue next: no notification may be left */
 	wait_event(ch->idle, !atomic_read(&ch->kickers));
 }
@@ -904,6 +1204,7 @@ int vscmi_chan_init(struct vscmi_chan *ch, struct device *dev,
 
 	spin_lock_init(&ch->lock);
 	init_waitqueue_head(&ch->idle);
+	INIT_DELAYED_WORK(&ch->refill, vscmi_evt_refill);
 	ewma_vscmi_rtt_init(&ch->rtt);
 	atomic_set(&ch->kickers, 0);
 	atomic_set(&ch->spinners, 0);

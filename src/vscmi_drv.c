@@ -30,101 +30,84 @@
  */
 #define VSCMI_DRESP_MARGIN_MS	100
 
-/**
- * struct vscmi_uint_param - a bounded unsigned module parameter
- * @val: the value
- * @min: smallest accepted value
- * @max: largest accepted value
+/*
+ * Bounded unsigned parameters: param_set_uint_minmax() refuses anything
+ * that is not an integer within the bounds (kstrtouint, base 0), and the
+ * module loader then logs "`VALUE' invalid for parameter `NAME'".
  */
-struct vscmi_uint_param {
-	unsigned int val;
-	unsigned int min;
-	unsigned int max;
-};
+static unsigned int max_msg = 1024;
 
-static int vscmi_param_set(const char *val, const struct kernel_param *kp)
+static int vscmi_set_max_msg(const char *val, const struct kernel_param *kp)
 {
-	struct vscmi_uint_param *p = kp->arg;
-	unsigned int v;
-
-	if (kstrtouint(val, 0, &v) || v < p->min || v > p->max) {
-		pr_err(VSCMI_DRV_NAME ": %s=%s refused: must be an integer from %u to %u\n",
-		       kp->name, val, p->min, p->max);
-		return -EINVAL;
-	}
-	p->val = v;
-	return 0;
+	return param_set_uint_minmax(val, kp, 1, 1024);
 }
 
-static int vscmi_param_get(char *buf, const struct kernel_param *kp)
-{
-	const struct vscmi_uint_param *p = kp->arg;
-
-	return sysfs_emit(buf, "%u\n", p->val);
-}
-
-static const struct kernel_param_ops vscmi_uint_ops = {
-	.set = vscmi_param_set,
-	.get = vscmi_param_get,
+static const struct kernel_param_ops vscmi_max_msg_ops = {
+	.set = vscmi_set_max_msg,
+	.get = param_get_uint,
 };
-
-static struct vscmi_uint_param max_msg = { 1024, 1, 1024 };
-module_param_cb(max_msg, &vscmi_uint_ops, &max_msg, 0444);
+module_param_cb(max_msg, &vscmi_max_msg_ops, &max_msg, 0444);
 MODULE_PARM_DESC(max_msg,
 		 "Most commands in flight (1-1024, default 1024; also limited by the cmdq size)");
 
-static struct vscmi_uint_param max_msg_size = { 128, 32, 4096 };
-module_param_cb(max_msg_size, &vscmi_uint_ops, &max_msg_size, 0444);
+static unsigned int max_msg_size = 128;
+
+static int vscmi_set_max_msg_size(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 32, 4096);
+}
+
+static const struct kernel_param_ops vscmi_max_msg_size_ops = {
+	.set = vscmi_set_max_msg_size,
+	.get = param_get_uint,
+};
+module_param_cb(max_msg_size, &vscmi_max_msg_size_ops, &max_msg_size, 0444);
 MODULE_PARM_DESC(max_msg_size,
 		 "Largest SCMI payload in bytes, without header and status (32-4096, default 128)");
 
-static struct vscmi_uint_param rx_timeout_ms = { 30000, 10, 600000 };
-module_param_cb(rx_timeout_ms, &vscmi_uint_ops, &rx_timeout_ms, 0444);
+static unsigned int rx_timeout_ms = 30000;
+
+static int vscmi_set_rx_timeout_ms(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 10, 600000);
+}
+
+static const struct kernel_param_ops vscmi_rx_timeout_ms_ops = {
+	.set = vscmi_set_rx_timeout_ms,
+	.get = param_get_uint,
+};
+module_param_cb(rx_timeout_ms, &vscmi_rx_timeout_ms_ops, &rx_timeout_ms, 0444);
 MODULE_PARM_DESC(rx_timeout_ms,
 		 "Reply timeout in ms (10-600000, default 30000; DT arm,max-rx-timeout-ms overrides)");
 
-static struct vscmi_uint_param spin_us = { 200, 0, 1000 };
-module_param_cb(spin_us, &vscmi_uint_ops, &spin_us, 0444);
+static unsigned int spin_us = 200;
+
+static int vscmi_set_spin_us(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 0, 1000);
+}
+
+static const struct kernel_param_ops vscmi_spin_us_ops = {
+	.set = vscmi_set_spin_us,
+	.get = param_get_uint,
+};
+module_param_cb(spin_us, &vscmi_spin_us_ops, &spin_us, 0444);
 MODULE_PARM_DESC(spin_us,
 		 "Busy-wait up to this many us for a reply before sleeping, while replies come that fast (0-1000, default 200; 0: never)");
 
-/*
- * The spellings a boolean parameter accepts.  kstrtobool() alone looks at
- * the first characters only and would take "10", "0x1" or "yellow".
- */
-static const char * const vscmi_bool_words[] = {
-	"0", "n", "no", "off", "false", "1", "y", "yes", "on", "true",
-};
-
-static int vscmi_bool_set(const char *val, const struct kernel_param *kp)
-{
-	unsigned int i;
-
-	/* the bare name means "on", as for any bool parameter */
-	if (!val)
-		return param_set_bool(val, kp);
-	for (i = 0; i < ARRAY_SIZE(vscmi_bool_words); i++)
-		if (!strcasecmp(val, vscmi_bool_words[i]))
-			return param_set_bool(val, kp);
-	pr_err(VSCMI_DRV_NAME ": %s=%s refused: must be 0/1, n/y, no/yes, off/on or false/true\n",
-	       kp->name, val);
-	return -EINVAL;
-}
-
-static const struct kernel_param_ops vscmi_bool_ops = {
-	.flags = KERNEL_PARAM_OPS_FL_NOARG,
-	.set = vscmi_bool_set,
-	.get = param_get_bool,
-};
-
 static bool polling;
-module_param_cb(polling, &vscmi_bool_ops, &polling, 0444);
+module_param(polling, bool, 0444);
 MODULE_PARM_DESC(polling, "Poll for every reply instead of using interrupts");
 
+/*
+ * Atomic transfers are polled by callers that may have interrupts or
+ * preemption off; on PREEMPT_RT the locks of this transport and of the SCMI
+ * core sleep, so the module refuses to load with atomic=1 there.
+ */
 static bool atomic;
-module_param_cb(atomic, &vscmi_bool_ops, &atomic, 0444);
+module_param(atomic, bool, 0444);
 MODULE_PARM_DESC(atomic,
-		 "Allow atomic (busy-polled, non-sleeping) SCMI transfers");
+		 "Allow atomic (busy-polled, non-sleeping) SCMI transfers (refused on PREEMPT_RT)");
 
 /* The one device this driver serves; protected by vscmi_slot_lock */
 static struct vscmi_device *vscmi_slot;
@@ -173,11 +156,13 @@ static void vscmi_queues_start(struct vscmi_device *vd,
 		vscmi_chan_start(&vd->evt, vqs[VIRTIO_SCMI_VQ_RX]);
 }
 
+/* DRIVER_OK, then the channels accept work: no kick may precede it */
 static void vscmi_queues_ready(struct vscmi_device *vd)
 {
 	virtio_device_ready(vd->vdev);
+	vscmi_chan_ready(&vd->cmd);
 	if (vd->has_evt)
-		vscmi_chan_kick(&vd->evt);
+		vscmi_chan_ready(&vd->evt);
 }
 
 /* Reset the device, take every buffer back and delete the queues */
@@ -239,9 +224,9 @@ static int vscmi_probe(struct virtio_device *vdev)
 	vd->vdev = vdev;
 	vd->dev = &vdev->dev;
 	vd->has_evt = virtio_has_feature(vdev, VIRTIO_SCMI_F_P2A_CHANNELS);
-	vd->max_payload = max_msg_size.val;
-	vd->timeout_ms = rx_timeout_ms.val;
-	vd->spin_us = spin_us.val;
+	vd->max_payload = max_msg_size;
+	vd->timeout_ms = rx_timeout_ms;
+	vd->spin_us = spin_us;
 	vd->polling = polling;
 	vd->atomic = atomic;
 	vdev->priv = vd;
@@ -252,10 +237,10 @@ static int vscmi_probe(struct virtio_device *vdev)
 		goto err_free;
 	/* each command takes two descriptors, each event buffer one */
 	cmd_ring = virtqueue_get_vring_size(vqs[VIRTIO_SCMI_VQ_TX]);
-	vd->cmd_max = vscmi_limit(cmd_ring / 2, max_msg.val);
+	vd->cmd_max = vscmi_limit(cmd_ring / 2, max_msg);
 	if (vd->has_evt) {
 		evt_ring = virtqueue_get_vring_size(vqs[VIRTIO_SCMI_VQ_RX]);
-		vd->evt_max = vscmi_limit(evt_ring, max_msg.val);
+		vd->evt_max = vscmi_limit(evt_ring, max_msg);
 	}
 	if (!vd->cmd_max || (vd->has_evt && !vd->evt_max)) {
 		dev_err(vd->dev, "virtqueues too small (cmdq %u, eventq %u)\n",
@@ -393,6 +378,10 @@ static int __init vscmi_init(void)
 {
 	int ret;
 
+	if (IS_ENABLED(CONFIG_PREEMPT_RT) && atomic) {
+		pr_err(VSCMI_DRV_NAME ": atomic=1 refused: atomic SCMI transfers cannot be served on PREEMPT_RT (the SCMI core and this transport take sleeping locks)\n");
+		return -EINVAL;
+	}
 	vscmi_debugfs_init();
 	ret = register_virtio_driver(&vscmi_driver);
 	if (ret)

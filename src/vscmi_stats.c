@@ -6,6 +6,9 @@
  *   /sys/kernel/debug/virtio_scmi/<device>/latency  command round trips:
  *	count/sum/max/mean in ns, then one line per non-empty log2 bucket
  *	"[lo, hi) ns: n"
+ *   /sys/kernel/debug/virtio_scmi/<device>/inject_evt_post_errors
+ *	test hook: that many next eventq posts fail (as a full ring or a
+ *	failed DMA mapping would), to exercise the refill work
  *
  * Counters are atomics updated without any lock on the message path.
  */
@@ -17,6 +20,10 @@
 #include <linux/seq_file.h>
 
 #include "vscmi.h"
+
+/* the tracepoints of src/vscmi_trace.h are instantiated here */
+#define CREATE_TRACE_POINTS
+#include "vscmi_trace.h"
 
 static struct dentry *vscmi_debugfs_root;
 
@@ -53,6 +60,7 @@ static int vscmi_stats_show(struct seq_file *s, void *unused)
 	vscmi_show(s, "send_errors", &st->send_errors);
 	vscmi_show(s, "evt_refills", &st->evt_refills);
 	vscmi_show(s, "evt_refill_errors", &st->evt_refill_errors);
+	vscmi_show(s, "evt_refill_retries", &st->evt_refill_retries);
 	seq_printf(s, "%-20s %d\n", "inflight", atomic_read(&st->inflight));
 	seq_printf(s, "%-20s %d\n", "inflight_peak",
 		   atomic_read(&st->inflight_peak));
@@ -114,6 +122,8 @@ void vscmi_stats_init(struct vscmi_stats *st, const char *name)
 	debugfs_create_file("stats", 0444, st->dir, st, &vscmi_stats_fops);
 	debugfs_create_file("latency", 0444, st->dir, st,
 			    &vscmi_latency_fops);
+	debugfs_create_atomic_t("inject_evt_post_errors", 0600, st->dir,
+				&st->inject_post_errors);
 }
 
 /**

@@ -58,6 +58,7 @@
  * @core_ops: the core's operations, stored by the core at probe
  * @desc: the transport description; the core of revisions 612/613 keeps a
  *	  pointer to it and writes DT overrides into it
+ * @nb: platform bus notifier: the core's probe of @pdev failed
  */
 struct vscmi_attach {
 	struct vscmi_device *vd;
@@ -65,6 +66,7 @@ struct vscmi_attach {
 	struct platform_device *pdev;
 	struct scmi_transport_core_operations *core_ops;
 	struct scmi_desc desc;
+	struct notifier_block nb;
 };
 
 /*
@@ -140,6 +142,32 @@ static int vscmi_chan_free(int id, void *p, void *data)
 	return 0;
 }
 
+/*
+ * The core's probe of our "arm-scmi" device failed.  Cores before the 6.12.y
+ * fix "Clean up channels on setup failure" (6.12.95, for instance) do not
+ * call chan_free for the channels they set up before the failure, and free
+ * their scmi_chan_info (device-managed) right after: the channels would
+ * keep delivering to freed memory.  The driver core sends
+ * BUS_NOTIFY_DRIVER_NOT_BOUND before it releases the device's managed
+ * resources, so detaching here (which waits for running deliveries) leaves
+ * no pointer to them.  On fixed cores chan_free has already detached: then
+ * this does nothing.
+ */
+static int vscmi_bus_notify(struct notifier_block *nb, unsigned long action,
+			    void *data)
+{
+	struct vscmi_attach *at = container_of(nb, struct vscmi_attach, nb);
+	struct device *dev = data;
+
+	if (action != BUS_NOTIFY_DRIVER_NOT_BOUND || !at->pdev ||
+	    dev != &at->pdev->dev)
+		return NOTIFY_DONE;
+	vscmi_chan_detach(&at->vd->cmd, NULL);
+	if (at->vd->has_evt)
+		vscmi_chan_detach(&at->vd->evt, NULL);
+	return NOTIFY_OK;
+}
+
 static unsigned int vscmi_get_max_msg(struct scmi_chan_info *base_cinfo)
 {
 	struct vscmi_attach *at = vscmi_get_inst();
@@ -172,17 +200,19 @@ static int vscmi_send_message(struct scmi_chan_info *cinfo,
 	/* do_xfer_with_response() sets it before sending, clears it after */
 	if (READ_ONCE(xfer->async_done))
 		flags |= VSCMI_SEND_ASYNC;
+	/*
+	 * A polled reply is fetched by the core through xfer->priv: it is
+	 * published before the device can see the command, so that neither
+	 * the core's first poll_done() nor a delayed response that overtakes
+	 * the reply on another CPU (the core stores its own buffer in
+	 * xfer->priv then) can meet a stale value or have theirs overwritten.
+	 */
 	ret = vscmi_chan_send(ch, vscmi_hdr_pack(&h), xfer->tx.buf,
-			      xfer->tx.len, xfer, flags, &msg);
+			      xfer->tx.len, xfer, flags, &msg,
+			      xfer->hdr.poll_completion ? &xfer->priv : NULL);
 	if (ret)
 		return ret;
-	/*
-	 * A polled reply is fetched by the core through xfer->priv: publish
-	 * it before the core's first poll_done() can run.
-	 */
-	if (xfer->hdr.poll_completion)
-		smp_store_mb(xfer->priv, msg); /* full barrier, see above */
-	else
+	if (!xfer->hdr.poll_completion)
 		vscmi_chan_spin(ch, msg);	/* the core sleeps next */
 	return 0;
 }
@@ -355,6 +385,10 @@ int vscmi_attach_probe(struct vscmi_device *vd)
 	if (ret)
 		goto err_put;
 
+	at->nb.notifier_call = vscmi_bus_notify;
+	ret = bus_register_notifier(&platform_bus_type, &at->nb);
+	if (ret)
+		goto err_put;
 	vd->attach = at;
 	WRITE_ONCE(vscmi_inst, at);
 	ret = platform_device_add(at->pdev);
@@ -362,6 +396,7 @@ int vscmi_attach_probe(struct vscmi_device *vd)
 		dev_err(vd->dev, "cannot add the arm-scmi device: %d\n", ret);
 		WRITE_ONCE(vscmi_inst, NULL);
 		vd->attach = NULL;
+		bus_unregister_notifier(&platform_bus_type, &at->nb);
 		goto err_put;
 	}
 	put_device(&ofdev->dev);
@@ -446,6 +481,7 @@ void vscmi_attach_remove(struct vscmi_device *vd)
 		return;
 	vscmi_destroy_protocol_devs(&at->pdev->dev);
 	platform_device_unregister(at->pdev);
+	bus_unregister_notifier(&platform_bus_type, &at->nb);
 	WRITE_ONCE(vscmi_inst, NULL);
 	vd->attach = NULL;
 	of_node_put(at->np);

@@ -414,6 +414,39 @@ else
 fi
 mark dresp-restore
 
+# --- tracepoints ---------------------------------------------------------------
+# The transport's events exist and fire: a command, its reply, a delayed
+# response and notifications (timeout, late and invalid fire in the faults
+# suite, where the platform misbehaves).
+TR=/sys/kernel/tracing
+for e in vscmi_cmd vscmi_reply vscmi_dresp vscmi_notif vscmi_timeout vscmi_late vscmi_invalid; do
+	if [ -d "$TR/events/virtio_scmi/$e" ]; then
+		result_ok "trace/$e/exists"
+	else
+		result_fail "trace/$e/exists" "no $TR/events/virtio_scmi/$e ($(ls $TR/events/virtio_scmi 2>&1 | tr '\n' ' '))"
+	fi
+done
+echo 0 >$TR/tracing_on 2>/dev/null
+: >$TR/trace 2>/dev/null
+echo 1 >$TR/events/virtio_scmi/enable 2>/dev/null
+echo 1 >$TR/tracing_on 2>/dev/null
+vx_quiet clock >/dev/null
+vx_quiet async >/dev/null
+vx_quiet notify >/dev/null
+echo 0 >$TR/tracing_on 2>/dev/null
+echo 0 >$TR/events/virtio_scmi/enable 2>/dev/null
+cat $TR/trace >/tmp/trace.txt 2>/dev/null
+for e in vscmi_cmd vscmi_reply vscmi_dresp vscmi_notif; do
+	n=$(grep -c " $e: token=" /tmp/trace.txt)
+	if [ "$n" -gt 0 ]; then
+		result_ok "trace/$e/fired"
+		note "trace/$e: $n events, first: $(grep -m1 " $e: " /tmp/trace.txt | sed 's/^ *//')"
+	else
+		result_fail "trace/$e/fired" "no $e event in $TR/trace ($(wc -l </tmp/trace.txt) lines)"
+	fi
+done
+: >$TR/trace 2>/dev/null
+
 # --- freeze / restore ------------------------------------------------------
 
 freeze_cycle() {
@@ -501,9 +534,25 @@ vx_run after_reload/ "concurrent 20"
 
 params=$(ls /sys/module/virtio_scmi/parameters 2>/dev/null | tr '\n' ' ')
 note "virtio_scmi parameters: $params"
+rt=$(cat /sys/kernel/realtime 2>/dev/null)
 for p in atomic polling; do
 	if [ ! -e "/sys/module/virtio_scmi/parameters/$p" ]; then
 		result_skip "mode_$p/loaded" "virtio_scmi has no '$p' parameter"
+		continue
+	fi
+	# PREEMPT_RT: atomic transfers are refused at load, with a message
+	if [ "$p" = atomic ] && [ "$rt" = 1 ]; then
+		rmmod virtio_scmi
+		n0=$(dmesg | wc -l)
+		if modprobe virtio_scmi atomic=1 2>/tmp/mp.err; then
+			result_fail mode_atomic/refused_on_rt "atomic=1 accepted on PREEMPT_RT"
+		elif dmesg | tail -n +$((n0 + 1)) | grep -q 'atomic=1 refused'; then
+			result_ok mode_atomic/refused_on_rt
+		else
+			result_fail mode_atomic/refused_on_rt "refused without the message: $(cat /tmp/mp.err)"
+		fi
+		modprobe virtio_scmi 2>/tmp/mp.err ||
+			result_fail mode_atomic/reload_after "$(cat /tmp/mp.err)"
 		continue
 	fi
 	if rmmod virtio_scmi && modprobe virtio_scmi "$p=1" 2>/tmp/mp.err; then
@@ -527,5 +576,27 @@ for p in atomic polling; do
 			vx_run "mode_$p/" "$c"
 		done
 	fi
+	[ "$p" = polling ] && polled_up=1
 done
+
+# Polling mode, delayed responses right behind their reply (hold time 0
+# between the marks): a polled reply is fetched by its caller, and its
+# delayed response must not reach the core before that (the core would
+# log an out-of-order delayed response), nor overwrite the caller's
+# buffer pointer (the caller would see -ECOMM).
+mark dresp-fast-polled
+if [ -n "${polled_up:-}" ]; then
+	_late0=$(dmesg | grep -c 'Invalid message type\|OoO Delayed Response')
+	vx_run "mode_polling/dresp-fast/" "bench async 1000"
+	_late=$(($(dmesg | grep -c 'Invalid message type\|OoO Delayed Response') - _late0))
+	if [ "$_late" -gt 0 ]; then
+		result_fail mode_polling/dresp-fast/reply-before-dresp \
+			"$_late polled replies reached the core after their delayed response"
+	else
+		result_ok mode_polling/dresp-fast/reply-before-dresp
+	fi
+else
+	result_fail mode_polling/dresp-fast/reply-before-dresp "the module is not loaded in polling mode"
+fi
+mark dresp-restore-polled
 exit 0

@@ -5,8 +5,8 @@
 # guest runs: sets the platform's delayed-response hold time, then takes a
 # platform "stats" snapshot at each "VSCMI-NOTE vx-mark NAME" the guest
 # prints (the guest pauses 2 s after each mark), into
-# $GUEST_DIR/stats-NAME; at the mark "dresp-fast" it sets the hold time to
-# 0 instead, at "dresp-restore" back to DRESP_US.
+# $GUEST_DIR/stats-NAME; at a mark "dresp-fast[-SUFFIX]" it sets the hold
+# time to 0 instead, at "dresp-restore[-SUFFIX]" back to DRESP_US.
 # Usage: host-during.sh DRESP_US MARK...
 set -uo pipefail
 
@@ -20,12 +20,12 @@ for m in "$@"; do
 		echo "host-during: mark $m not seen"
 		exit 1
 	fi
-	if [ "$m" = dresp-fast ]; then
+	if [ "${m%%-polled}" = dresp-fast ]; then
 		# the guest's delayed-response ordering check: no hold time
 		ctl delay 0 || echo "host-during: cannot clear the delay"
 		echo "host-during: delay 0 at $m"
 		continue
-	elif [ "$m" = dresp-restore ]; then
+	elif [ "${m%%-polled}" = dresp-restore ]; then
 		ctl delay "$dresp_us" || echo "host-during: cannot restore the delay"
 		echo "host-during: delay $dresp_us at $m"
 		continue

@@ -77,13 +77,15 @@ while :; do
 	while [ -z "$line" ]; do
 		line=$(con | grep -a -m1 "^VSCMI-NOTE ft-req $seq ")
 		[ -n "$line" ] && break
-		if con | grep -aqE '^VSCMI-NOTE ft-end|^VSCMI-DONE'; then
+		# (no grep -q: it would stop reading a long console early, and
+		# con, killed by SIGPIPE, fails the pipeline under pipefail)
+		if con | grep -aE '^VSCMI-NOTE ft-end|^VSCMI-DONE' >/dev/null; then
 			echo "host: guest finished after $((seq - 1)) requests, $failed failed"
 			exit $((failed > 0))
 		fi
 		if ! qemu_alive; then
 			# the guest may have finished just after the look above
-			con | grep -aqE '^VSCMI-NOTE ft-end|^VSCMI-DONE' &&
+			con | grep -aE '^VSCMI-NOTE ft-end|^VSCMI-DONE' >/dev/null &&
 				{ echo "host: guest finished, $failed requests failed"; exit $((failed > 0)); }
 			echo "host: QEMU gone after $((seq - 1)) requests"
 			exit 1

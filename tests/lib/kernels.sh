@@ -23,7 +23,10 @@
 #   kernel_config NAME                host path of the kernel's .config
 #   kernel_modules_dir NAME           host path of the unpacked lib/modules/<rel>
 #   kernel_chroot NAME                host path of the amd64 build chroot
-#   kernel_headers NAME               headers dir *inside* the chroot
+#   kernel_headers NAME               headers dir *inside* the chroot (the
+#                                     flavour's headers and every common
+#                                     headers package they depend on, e.g.
+#                                     -common and -common-rt)
 #   kernel_btf NAME                   host path of the headers' vmlinux (BTF);
 #                                     non-zero status if the headers have none
 #   kernel_source NAME                host path of the unpacked linux-source-X.Y
@@ -192,7 +195,7 @@ _kernel_resolve() {
 }
 
 _kernel_download() {
-	local name=$1 d=$KCACHE/$1 ver rel kver p f
+	local name=$1 d=$KCACHE/$1 ver rel kver p f common
 	ver=$(cat "$d/version"); rel=$(cat "$d/release"); kver=$(cat "$d/kver")
 	: >"$d/debs.new"
 	if [ "$(cat "$d/layout")" = split ]; then
@@ -200,9 +203,16 @@ _kernel_download() {
 	else
 		echo "linux-image-$rel=$ver image"
 	fi >"$d/wanted"
+	# The flavour's headers depend on the common headers, and an RT
+	# flavour also on linux-headers-<kver>-common-rt: fetch every
+	# linux-headers-*-common* its Depends names (-common if it names none).
+	common=$(vapt_cache show "linux-headers-$rel=$ver" | sed -n 's/^Depends: //p' | head -n 1 |
+		grep -oE 'linux-headers-[^ ,(]*-common[^ ,(]*' | sort -u)
 	{
 		echo "linux-headers-$rel=$ver headers"
-		echo "linux-headers-$kver-common=$ver headers"
+		for p in ${common:-linux-headers-$kver-common}; do
+			echo "$p=$ver headers"
+		done
 		echo "linux-kbuild-$kver:amd64=$ver kbuild"
 	} >>"$d/wanted"
 	local kind
@@ -265,7 +275,10 @@ _kernel_unpack() {
 	while read -r f kind; do
 		case $kind in
 		image) dpkg-deb -x "$f" "$d/root" ;;
-		headers|kbuild) dpkg-deb -x "$f" "$d/chroot" ;;
+		# (keep the chroot's /lib -> usr/lib: bookworm's headers
+		# packages ship lib/modules/<rel>/build, which would replace
+		# the link by a directory and leave the chroot without libc)
+		headers|kbuild) dpkg-deb --fsys-tarfile "$f" | tar -x --keep-directory-symlink -C "$d/chroot" ;;
 		esac || return 1
 	done <"$d/debs"
 	# 7.x: linux-base-<rel> holds the config and System.map the headers use.

@@ -21,6 +21,11 @@
 #                 DT's arm,max-rx-timeout-ms (_faults_devices)
 #   faults-nonode, faults-barenode  no arm,scmi-virtio DT node; the node
 #                 without protocol children
+#   faults-probe-failure  a DT with two protocol nodes of reg 0x14: the
+#                 SCMI core's probe fails after our channel setup, and
+#                 notifications afterwards must be dropped, not delivered
+#                 (tests/faults/probe-failure.sh; the regression shows on
+#                 cores without the 6.12.y channel clean-up, e.g. 6.12-bpo)
 # Results: faults/<kernel>/<fault>, faults/<kernel>/param/<name>=<value>.
 # Guest script: tests/faults/guest.sh; host helper: tests/faults/host.sh.
 #
@@ -91,6 +96,26 @@ _faults_restart() {
 	guest_results "faults/$k/restart"
 	_faults_host_ok "faults/$k/restart"
 	grep -a '^host:' "$GUEST_DIR/during.log" | sed 's/^/# /'
+}
+
+_faults_probe_failure() {
+	local k=$1 ko=$2 to=$3 dir dtb node=/firmware/scmi/protocol@114 wall
+	dir=$RESULTS/$k/faults-probe-failure
+	mkdir -p "$dir"
+	dtb=$dir/dup-protocol.dtb
+	# guest_boot's DTB (2 CPUs, 512 MB) plus a second clock protocol node;
+	# QEMU takes the last -dtb given
+	if ! GUEST_SCMI_PROTOCOLS=$FAULTS_PROTOCOLS guest_dtb "$dtb" 2 512 ||
+		! fdtput -c "$dtb" "$node" || ! fdtput -t x "$dtb" "$node" reg 0x14; then
+		t_fail "faults/$k/probe-failure/dtb" "cannot build the DTB with a duplicate protocol"
+		return
+	fi
+	GUEST_SCMI_PROTOCOLS=$FAULTS_PROTOCOLS guest_boot --kernel "$k" --name faults-probe-failure \
+		--script "$TESTS/faults/probe-failure.sh" --modules "$ko" --no-autoload --timeout "$to" \
+		--qemu-args "-dtb $dtb" --during "bash '$TESTS/faults/host-probe-failure.sh'"
+	wall=$(cat "$GUEST_DIR/wall" 2>/dev/null)
+	t_note "faults/$k: probe-failure boot ${GUEST_STATUS} after ${wall%.*} s ($GUEST_DIR)"
+	guest_results "faults/$k/probe-failure"
 }
 
 # _faults_module KERNEL OUT: our virtio_scmi.ko for KERNEL copied to OUT:
@@ -211,6 +236,7 @@ _faults_kernel() {
 
 	_faults_restart "$k" "$ko" "$ex" "$to"
 	_faults_devices "$k" "$ko" "$ex" "$to"
+	_faults_probe_failure "$k" "$ko" "$to"
 	t_note "faults/$k: $((n + 1)) faults tried, wall time $(( $(date +%s) - t0 )) s"
 }
 

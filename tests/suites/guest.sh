@@ -162,7 +162,7 @@ _guest_kernel() {
 	GUEST_SCMI_PROTOCOLS=$GUEST_SUITE_PROTOCOLS guest_boot --kernel "$k" --name guest-main \
 		--script "$script" --modules "$ko $ex $bdir/canary/vscmi_canary.ko" --smp 4 --mem 1024 --timeout "$to" \
 		--append "slab_debug=U,kmalloc-*" \
-		--during "bash '$TESTS/exerciser/host-during.sh' $dresp async-begin async-end notify-begin notify-end dresp-fast dresp-restore"
+		--during "bash '$TESTS/exerciser/host-during.sh' $dresp async-begin async-end notify-begin notify-end dresp-fast dresp-restore dresp-fast-polled dresp-restore-polled"
 	wall=$(cat "$GUEST_DIR/wall" 2>/dev/null)
 	t_note "guest/$k: main boot ${GUEST_STATUS} after ${wall%.*} s ($GUEST_DIR)"
 	guest_results "guest/$k"
