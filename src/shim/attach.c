@@ -182,7 +182,7 @@ static int vscmi_send_message(struct scmi_chan_info *cinfo,
 	 */
 	if (xfer->hdr.poll_completion)
 		smp_store_mb(xfer->priv, msg); /* full barrier, see above */
-	else
+	else if (!vscmi_sleep_poll(ch, msg))
 		vscmi_chan_spin(ch, msg);	/* the core sleeps next */
 	return 0;
 }
