@@ -99,7 +99,7 @@ consumer_s2idle() {
 	[ -e /sys/power/pm_test ] && echo none >/sys/power/pm_test
 	consumer_begin
 	_ok0=$(cat /sys/power/suspend_stats/success)
-	_good=0 _first= _i=0 _t0=$(cut -d' ' -f1 /proc/uptime)
+	_good=0 _first='' _i=0 _t0=$(cut -d' ' -f1 /proc/uptime)
 	while [ $_i -lt "$RB_PM_S2IDLE" ]; do
 		_i=$((_i + 1))
 		consumer_mark
