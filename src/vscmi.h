@@ -174,6 +174,7 @@ struct vscmi_stats {
 	atomic64_t no_chan, send_errors, evt_refills, evt_refill_errors;
 	atomic64_t evt_refill_retries;
 	atomic_t inject_post_errors;
+	atomic64_t sleep_polled, sleep_poll_timeouts;
 	atomic_t inflight, inflight_peak;
 	atomic64_t lat[VSCMI_LAT_BUCKETS];
 	atomic64_t lat_count, lat_sum_ns, lat_max_ns;
@@ -380,6 +381,10 @@ int vscmi_msg_event(const struct vscmi_msg *msg, u32 *hdr,
  *	(module parameter)
  * @polling: commands are polled (module parameter)
  * @atomic: atomic transfers are allowed (module parameter)
+ * @in_sleep: between this device's suspend (freeze, poweroff) callback and
+ *	its resume (thaw, restore): commands are completed by polling
+ * @noirq_stopped: the command channel was stopped by this device's
+ *	suspend_noirq callback (restarted by its resume_noirq)
  * @stats: statistics
  * @attach: private data of the attachment
  */
@@ -396,9 +401,13 @@ struct vscmi_device {
 	unsigned int spin_us;
 	bool polling;
 	bool atomic;
+	bool in_sleep;
+	bool noirq_stopped;
 	struct vscmi_stats stats;
 	void *attach;
 };
+
+bool vscmi_sleep_poll(struct vscmi_chan *cmd, struct vscmi_msg *msg);
 
 /* The attachment to a consumer of the transport (src/shim/attach.c) */
 int vscmi_attach_probe(struct vscmi_device *vd);

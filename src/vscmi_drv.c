@@ -4,8 +4,10 @@
  * parameters).  See vscmi_chan.c for the theory of operation.
  */
 
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/jiffies.h>
+#include <linux/ktime.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -22,6 +24,13 @@
 
 /* How long freeze waits for outstanding replies before failing them */
 #define VSCMI_FREEZE_WAIT_MS	1000
+
+/*
+ * Poll interval of a command sent during a system sleep transition: the
+ * poller sleeps in between (the timer interrupt works in the noirq phases)
+ * and leaves the CPU to the device's threads and other pollers.
+ */
+#define VSCMI_SLEEP_POLL_US	50
 
 /*
  * A delayed response is accepted for the consumer's own wait less this
@@ -352,6 +361,112 @@ static int vscmi_restore(struct virtio_device *vdev)
 	return 0;
 }
 
+/*
+ * System sleep.  The virtio transport below calls vscmi_freeze() and
+ * vscmi_restore() from its own callbacks: for hibernation always, for
+ * suspend unless the device keeps its state in D3hot (a PCI device with
+ * No_Soft_Reset, e.g. QEMU's x-pcie-pm-no-soft-reset=on), in which case the
+ * device stays up through the suspend.  The SCMI consumers switch their
+ * clocks and power domains off after that, in their late and noirq
+ * callbacks (genpd powers domains off in the noirq phase), and on again
+ * in the noirq and early phases of resume, before this device's resume:
+ * with device interrupts suspended in the noirq phases no completion
+ * interrupt comes, so from this device's own suspend callback (in the
+ * normal phase, before those of its parents) to its resume callback the
+ * sender of a command polls the queue for the reply itself.
+ */
+static int vscmi_sleep_enter(struct device *dev)
+{
+	struct vscmi_device *vd = dev_to_virtio(dev)->priv;
+
+	WRITE_ONCE(vd->in_sleep, true);
+	return 0;
+}
+
+static int vscmi_sleep_leave(struct device *dev)
+{
+	struct vscmi_device *vd = dev_to_virtio(dev)->priv;
+
+	WRITE_ONCE(vd->in_sleep, false);
+	return 0;
+}
+
+/**
+ * vscmi_sleep_poll() - during a system sleep transition, wait for a reply
+ *	by polling
+ * @cmd: the command channel
+ * @msg: the command just sent (not polled by the SCMI core)
+ *
+ * Outside a transition, returns at once.  Within one, reaps the queue
+ * until the reply is delivered (the SCMI core's completion done) or the
+ * reply timeout passed; the core's wait that follows then returns at once
+ * or times out as usual.
+ *
+ * Context: process, may sleep (a sender that is not polled by the SCMI
+ * core sleeps for its reply; the noirq phases run callbacks in process
+ * context, with device interrupts suspended but timers working).
+ * Return: true if the device is in a system sleep transition.
+ */
+bool vscmi_sleep_poll(struct vscmi_chan *cmd, struct vscmi_msg *msg)
+{
+	struct vscmi_device *vd = container_of(cmd, struct vscmi_device, cmd);
+	u64 stop;
+
+	if (!READ_ONCE(vd->in_sleep))
+		return false;
+	stop = ktime_get_ns() + (u64)vd->timeout_ms * NSEC_PER_MSEC;
+	while (!vscmi_chan_poll(cmd, msg)) {
+		if (ktime_get_ns() > stop) {
+			atomic64_inc(&vd->stats.sleep_poll_timeouts);
+			return true;
+		}
+		usleep_range(VSCMI_SLEEP_POLL_US, 2 * VSCMI_SLEEP_POLL_US);
+	}
+	atomic64_inc(&vd->stats.sleep_polled);
+	return true;
+}
+
+/*
+ * A device left running through a suspend (No_Soft_Reset) still goes to
+ * D3hot after the noirq phase's own callbacks, its parent's; a PCI function
+ * in D3hot decodes no BAR, so a command's notification sent then is lost
+ * and the command never answered.  From this device's suspend_noirq
+ * callback (after those of the consumers that come later in the device
+ * order, genpd's included) to its resume_noirq callback (after its
+ * parent's, back in D0) new commands are refused at once, as when frozen.
+ * A channel vscmi_freeze() stopped is left alone.
+ */
+static int vscmi_noirq_stop(struct device *dev)
+{
+	struct vscmi_device *vd = dev_to_virtio(dev)->priv;
+
+	vd->noirq_stopped = READ_ONCE(vd->cmd.ready);
+	if (vd->noirq_stopped)
+		vscmi_chan_stop(&vd->cmd);
+	return 0;
+}
+
+static int vscmi_noirq_start(struct device *dev)
+{
+	struct vscmi_device *vd = dev_to_virtio(dev)->priv;
+
+	if (vd->noirq_stopped)
+		vscmi_chan_start(&vd->cmd, vd->cmd.vq);
+	vd->noirq_stopped = false;
+	return 0;
+}
+
+static const struct dev_pm_ops vscmi_pm_ops = {
+	.suspend_noirq = vscmi_noirq_stop,
+	.resume_noirq = vscmi_noirq_start,
+	.suspend = vscmi_sleep_enter,
+	.resume = vscmi_sleep_leave,
+	.freeze = vscmi_sleep_enter,
+	.thaw = vscmi_sleep_leave,
+	.poweroff = vscmi_sleep_enter,
+	.restore = vscmi_sleep_leave,
+};
+
 static unsigned int vscmi_features[] = {
 	VIRTIO_SCMI_F_P2A_CHANNELS,
 };
@@ -364,6 +479,7 @@ MODULE_DEVICE_TABLE(virtio, vscmi_id_table);
 
 static struct virtio_driver vscmi_driver = {
 	.driver.name = VSCMI_DRV_NAME,
+	.driver.pm = pm_sleep_ptr(&vscmi_pm_ops),
 	.feature_table = vscmi_features,
 	.feature_table_size = ARRAY_SIZE(vscmi_features),
 	.id_table = vscmi_id_table,

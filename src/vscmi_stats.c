@@ -61,6 +61,8 @@ static int vscmi_stats_show(struct seq_file *s, void *unused)
 	vscmi_show(s, "evt_refills", &st->evt_refills);
 	vscmi_show(s, "evt_refill_errors", &st->evt_refill_errors);
 	vscmi_show(s, "evt_refill_retries", &st->evt_refill_retries);
+	vscmi_show(s, "sleep_polled", &st->sleep_polled);
+	vscmi_show(s, "sleep_poll_timeouts", &st->sleep_poll_timeouts);
 	seq_printf(s, "%-20s %d\n", "inflight", atomic_read(&st->inflight));
 	seq_printf(s, "%-20s %d\n", "inflight_peak",
 		   atomic_read(&st->inflight_peak));

@@ -212,7 +212,7 @@ static int vscmi_send_message(struct scmi_chan_info *cinfo,
 			      xfer->hdr.poll_completion ? &xfer->priv : NULL);
 	if (ret)
 		return ret;
-	if (!xfer->hdr.poll_completion)
+	if (!xfer->hdr.poll_completion && !vscmi_sleep_poll(ch, msg))
 		vscmi_chan_spin(ch, msg);	/* the core sleeps next */
 	return 0;
 }

@@ -233,15 +233,17 @@ _qemu_machine_args() {
 		"-device pcie-root-port,id=rp0,chassis=1,slot=1"
 }
 
-# guest_dtb OUT SMP MEM: the virt machine's DTB plus /firmware/scmi.  The
+# guest_dtb OUT SMP MEM: the virt machine's DTB plus /firmware/scmi, then
+# GUEST_DT_HOOK if set: an executable run as "HOOK DTB" that edits the DTB
+# in place with fdtput (its content is part of the cache key).  The
 # vhost-user device itself is left out of the dump (realizing it needs a
 # connected back end); it does not change the DT: PCI devices are probed,
 # and the virt board's virtio-mmio slots are in the DT whether used or not.
 guest_dtb() {
 	local out=$1 smp=${2:-2} mem=${3:-512} args key base p node
 	args=$(_qemu_machine_args "$smp" "$mem")
-	key=$(echo "$QEMU $($QEMU --version | head -n 1) $args $GUEST_SCMI_PROTOCOLS${GUEST_SCMI_NODE:+ node=$GUEST_SCMI_NODE}${GUEST_SCMI_DT_PROPS:+ props=$GUEST_SCMI_DT_PROPS}" |
-		sha256sum | cut -c1-12)
+	key=$( { echo "$QEMU $($QEMU --version | head -n 1) $args $GUEST_SCMI_PROTOCOLS${GUEST_SCMI_NODE:+ node=$GUEST_SCMI_NODE}${GUEST_SCMI_DT_PROPS:+ props=$GUEST_SCMI_DT_PROPS}"
+		[ -z "${GUEST_DT_HOOK:-}" ] || cat "$GUEST_DT_HOOK"; } | sha256sum | cut -c1-12)
 	base=$CACHE/guest/dtb/$key.dtb
 	[ -s "$base" ] || _locked "$CACHE/guest/dtb/.lock" _dtb_make "$base" "$args" || return 1
 	cp "$base" "$out"
@@ -287,6 +289,10 @@ _dtb_make() {
 				;;
 			esac || return 1
 		done
+		if [ -n "${GUEST_DT_HOOK:-}" ]; then
+			"$GUEST_DT_HOOK" "$base.tmp" >>"$base.log" 2>&1 ||
+				{ echo "guest: GUEST_DT_HOOK $GUEST_DT_HOOK failed:" >&2; cat "$base.log" >&2; return 1; }
+		fi
 		dtc -I dtb -O dts -o "$base.dts" "$base.tmp" 2>/dev/null || { echo "guest: bad DTB" >&2; return 1; }
 		mv "$base.tmp" "$base"
 	fi

@@ -15,7 +15,18 @@
  *            (KINDS, a mask: 1 clock, 2 perf, 4 power; default 7), PAUSE_US
  *            (0) between commands; "stop"; "reset" (counters)
  *   stats    "name value" lines: running, calls, errors, wrong, removes,
- *            then first_error/first_wrong text lines
+ *            then first_error/first_wrong text lines, then "causes" and
+ *            every distinct (phase, error) of the failed commands as
+ *            PHASE/ERRNO=COUNT
+ *
+ * The phase of a failed command is the last system sleep step this module
+ * saw: "running" outside a transition, "pm_prepare" after the PM notifier's
+ * PM_*_PREPARE, then the name of the last dev_pm_ops callback its own SCMI
+ * devices got ("suspend", "suspend_late", "suspend_noirq", "resume_noirq",
+ * "resume_early", "resume", and the freeze/thaw/poweroff/restore ones),
+ * "running" again at PM_POST_*.  Those devices come after the transport
+ * in the PM core's device order: their suspend-side callbacks run before
+ * the transport's, their resume-side ones after.
  *
  * Every answer is compared with the value read for that resource by
  * "start" (nothing else changes those values while the traffic runs), and
@@ -32,10 +43,12 @@
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/pm.h>
 #include <linux/scmi_protocol.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/suspend.h>
 #include <linux/uaccess.h>
 
 #define VT_MAX_RES	32
@@ -114,6 +127,125 @@ static struct vt_state vt = {
 
 static struct dentry *vt_dir;
 
+#define VT_CAUSES	32
+
+/**
+ * struct vt_cause - failed commands of one (phase, error)
+ * @phase: the phase (a string constant), NULL for a free slot
+ * @err: the error
+ * @n: how many
+ */
+struct vt_cause {
+	const char *phase;
+	int err;
+	u64 n;
+};
+
+static const char *vt_phase = "running";
+static DEFINE_SPINLOCK(vt_cause_lock);	/* vt_causes, vt_causes_lost */
+static struct vt_cause vt_causes[VT_CAUSES];
+static u64 vt_causes_lost;
+
+static void vt_cause_add(int err)
+{
+	const char *phase = READ_ONCE(vt_phase);
+	unsigned long flags;
+	int i;
+
+	spin_lock_irqsave(&vt_cause_lock, flags);
+	for (i = 0; i < VT_CAUSES; i++) {
+		if (!vt_causes[i].phase) {
+			vt_causes[i].phase = phase;
+			vt_causes[i].err = err;
+		}
+		if (vt_causes[i].phase == phase && vt_causes[i].err == err) {
+			vt_causes[i].n++;
+			break;
+		}
+	}
+	if (i == VT_CAUSES)
+		vt_causes_lost++;
+	spin_unlock_irqrestore(&vt_cause_lock, flags);
+}
+
+static void vt_causes_reset(void)
+{
+	spin_lock_irq(&vt_cause_lock);
+	memset(vt_causes, 0, sizeof(vt_causes));
+	vt_causes_lost = 0;
+	spin_unlock_irq(&vt_cause_lock);
+}
+
+/* VT_PHASE(cb): a dev_pm_ops callback that records the phase "cb" */
+#define VT_PHASE(cb)					\
+static int vt_pm_##cb(struct device *dev)		\
+{							\
+	WRITE_ONCE(vt_phase, #cb);			\
+	return 0;					\
+}
+
+VT_PHASE(suspend)
+VT_PHASE(suspend_late)
+VT_PHASE(suspend_noirq)
+VT_PHASE(resume_noirq)
+VT_PHASE(resume_early)
+VT_PHASE(resume)
+VT_PHASE(freeze)
+VT_PHASE(freeze_late)
+VT_PHASE(freeze_noirq)
+VT_PHASE(thaw_noirq)
+VT_PHASE(thaw_early)
+VT_PHASE(thaw)
+VT_PHASE(poweroff)
+VT_PHASE(poweroff_late)
+VT_PHASE(poweroff_noirq)
+VT_PHASE(restore_noirq)
+VT_PHASE(restore_early)
+VT_PHASE(restore)
+
+static const struct dev_pm_ops vt_pm_ops = {
+	.suspend = vt_pm_suspend,
+	.suspend_late = vt_pm_suspend_late,
+	.suspend_noirq = vt_pm_suspend_noirq,
+	.resume_noirq = vt_pm_resume_noirq,
+	.resume_early = vt_pm_resume_early,
+	.resume = vt_pm_resume,
+	.freeze = vt_pm_freeze,
+	.freeze_late = vt_pm_freeze_late,
+	.freeze_noirq = vt_pm_freeze_noirq,
+	.thaw_noirq = vt_pm_thaw_noirq,
+	.thaw_early = vt_pm_thaw_early,
+	.thaw = vt_pm_thaw,
+	.poweroff = vt_pm_poweroff,
+	.poweroff_late = vt_pm_poweroff_late,
+	.poweroff_noirq = vt_pm_poweroff_noirq,
+	.restore_noirq = vt_pm_restore_noirq,
+	.restore_early = vt_pm_restore_early,
+	.restore = vt_pm_restore,
+};
+
+static int vt_pm_notify(struct notifier_block *nb, unsigned long ev,
+			void *unused)
+{
+	switch (ev) {
+	case PM_SUSPEND_PREPARE:
+	case PM_HIBERNATION_PREPARE:
+	case PM_RESTORE_PREPARE:
+		WRITE_ONCE(vt_phase, "pm_prepare");
+		break;
+	case PM_POST_SUSPEND:
+	case PM_POST_HIBERNATION:
+	case PM_POST_RESTORE:
+		WRITE_ONCE(vt_phase, "running");
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block vt_pm_nb = {
+	.notifier_call = vt_pm_notify,
+};
+
 static void vt_note(char *dst, const char *fmt, ...)
 {
 	va_list ap;
@@ -176,6 +308,7 @@ static int vt_thread_fn(void *arg)
 		ret = vt_call(kind, id, &val);
 		if (ret) {
 			atomic64_inc(&vt.errors);
+			vt_cause_add(ret);
 			vt_note(vt.first_error, "%s %u: error %d",
 				vt_kind_names[kind], id, ret);
 			/* a stopped channel fails at once: do not spin */
@@ -334,6 +467,7 @@ static ssize_t vt_control_write(struct file *file, const char __user *ubuf,
 		vt.first_error[0] = '\0';
 		vt.first_wrong[0] = '\0';
 		spin_unlock(&vt.text_lock);
+		vt_causes_reset();
 	} else {
 		ret = -EINVAL;
 	}
@@ -344,6 +478,7 @@ static ssize_t vt_control_write(struct file *file, const char __user *ubuf,
 static int vt_stats_show(struct seq_file *s, void *unused)
 {
 	unsigned int k;
+	int i;
 
 	mutex_lock(&vt.lock);
 	seq_printf(s, "running %u\n", vt.nthreads);
@@ -361,6 +496,15 @@ static int vt_stats_show(struct seq_file *s, void *unused)
 		   vt.first_error[0] ? vt.first_error : "-",
 		   vt.first_wrong[0] ? vt.first_wrong : "-");
 	spin_unlock(&vt.text_lock);
+	seq_puts(s, "causes");
+	spin_lock_irq(&vt_cause_lock);
+	for (i = 0; i < VT_CAUSES && vt_causes[i].phase; i++)
+		seq_printf(s, " %s/%d=%llu", vt_causes[i].phase,
+			   vt_causes[i].err, vt_causes[i].n);
+	if (vt_causes_lost)
+		seq_printf(s, " lost=%llu", vt_causes_lost);
+	spin_unlock_irq(&vt_cause_lock);
+	seq_puts(s, "\n");
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vt_stats);
@@ -427,6 +571,7 @@ static struct scmi_driver vt_driver = {
 	.probe = vt_probe,
 	.remove = vt_remove,
 	.id_table = vt_id_table,
+	.driver.pm = &vt_pm_ops,
 };
 
 static int __init vt_init(void)
@@ -437,14 +582,18 @@ static int __init vt_init(void)
 	debugfs_create_file("control", 0200, vt_dir, NULL, &vt_control_fops);
 	debugfs_create_file("stats", 0400, vt_dir, NULL, &vt_stats_fops);
 	ret = scmi_register(&vt_driver);
-	if (ret)
+	if (ret) {
 		debugfs_remove_recursive(vt_dir);
-	return ret;
+		return ret;
+	}
+	register_pm_notifier(&vt_pm_nb);
+	return 0;
 }
 module_init(vt_init);
 
 static void __exit vt_exit(void)
 {
+	unregister_pm_notifier(&vt_pm_nb);
 	scmi_unregister(&vt_driver);
 	mutex_lock(&vt.lock);
 	vt_stop_locked();

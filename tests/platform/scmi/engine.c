@@ -8,12 +8,89 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 
 #define MSG_TYPE_CMD		0
 #define MSG_TYPE_DRESP		2
 #define MSG_TYPE_NOTIF		3
+
+/**
+ * se_slog_add() - record one state change in the state log
+ * @e: engine
+ * @proto: protocol of the resource
+ * @id: resource id
+ * @what: the property that changed (a string constant)
+ * @from: value before
+ * @to: value after
+ * @agent: 0 (platform: a control command), 1 (OSPM: a command) or
+ *	SE_SLOG_AGENT_RESET
+ * @now: CLOCK_MONOTONIC ns
+ *
+ * The log is a ring: the oldest entry goes when it is full (counted).
+ */
+void se_slog_add(struct scmi_engine *e, uint8_t proto, int id,
+		 const char *what, uint64_t from, uint64_t to, uint32_t agent,
+		 uint64_t now)
+{
+	struct se_slog *l;
+
+	if (!e->slog)
+		return;
+	if (e->slog_count == SE_SLOG_CAP) {
+		e->slog_head = (e->slog_head + 1) % SE_SLOG_CAP;
+		e->slog_count--;
+		e->slog_dropped++;
+	}
+	l = &e->slog[(e->slog_head + e->slog_count) % SE_SLOG_CAP];
+	l->t = now;
+	l->proto = proto;
+	l->id = id;
+	l->what = what;
+	l->from = from;
+	l->to = to;
+	l->agent = agent;
+	e->slog_count++;
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* A device reset puts the configured state back: log what that changes. */
+static void slog_reset(struct scmi_engine *e)
+{
+	const struct se_resources *r = &e->r, *c = &e->cfg;
+	uint64_t now = mono_ns();
+	int i;
+
+	for (i = 0; i < r->npwr; i++)
+		if (r->pwr[i].state != c->pwr[i].state)
+			se_slog_add(e, P_POWER, i, "state", r->pwr[i].state,
+				    c->pwr[i].state, SE_SLOG_AGENT_RESET, now);
+	for (i = 0; i < r->nclk; i++) {
+		if (r->clk[i].enabled != c->clk[i].enabled)
+			se_slog_add(e, P_CLOCK, i, "enabled", r->clk[i].enabled,
+				    c->clk[i].enabled, SE_SLOG_AGENT_RESET, now);
+		if (r->clk[i].rate != c->clk[i].rate)
+			se_slog_add(e, P_CLOCK, i, "rate", r->clk[i].rate,
+				    c->clk[i].rate, SE_SLOG_AGENT_RESET, now);
+	}
+	for (i = 0; i < r->nrst; i++)
+		if (r->rst[i].asserted != c->rst[i].asserted)
+			se_slog_add(e, P_RESET, i, "asserted",
+				    r->rst[i].asserted, c->rst[i].asserted,
+				    SE_SLOG_AGENT_RESET, now);
+	for (i = 0; i < r->nperf; i++)
+		if (r->perf[i].level != c->perf[i].level)
+			se_slog_add(e, P_PERF, i, "level", r->perf[i].level,
+				    c->perf[i].level, SE_SLOG_AGENT_RESET, now);
+}
 
 static void engine_init_runtime(struct scmi_engine *e)
 {
@@ -45,7 +122,8 @@ struct scmi_engine *scmi_engine_new(const char *config_path, char *err,
 	e->count = calloc(256 * 256, sizeof(*e->count));
 	e->dresp = calloc(SE_DRESP_CAP, sizeof(*e->dresp));
 	e->notif = calloc(SE_NOTIF_CAP, sizeof(*e->notif));
-	if (!e->count || !e->dresp || !e->notif)
+	e->slog = calloc(SE_SLOG_CAP, sizeof(*e->slog));
+	if (!e->count || !e->dresp || !e->notif || !e->slog)
 		goto nomem;
 
 	if (config_path) {
@@ -82,6 +160,7 @@ void scmi_engine_free(struct scmi_engine *e)
 	free(e->count);
 	free(e->dresp);
 	free(e->notif);
+	free(e->slog);
 	free(e);
 }
 
@@ -94,6 +173,7 @@ void scmi_engine_free(struct scmi_engine *e)
  */
 void scmi_engine_reset(struct scmi_engine *e)
 {
+	slog_reset(e);
 	engine_init_runtime(e);
 }
 
@@ -615,6 +695,55 @@ static void ctl_help(FILE *out)
 	      "help\n", out);
 }
 
+static const char *slog_value(const struct se_slog *l, char *buf, size_t len)
+{
+	if (l->proto == P_POWER)
+		return l->from == POWER_ON && l->to == POWER_OFF ? "on off" :
+		       l->from == POWER_OFF && l->to == POWER_ON ? "off on" :
+		       (snprintf(buf, len, "0x%" PRIx64 " 0x%" PRIx64, l->from,
+				 l->to), buf);
+	if (!strcmp(l->what, "enabled") || !strcmp(l->what, "asserted"))
+		return l->to ? "no yes" : "yes no";
+	snprintf(buf, len, "%" PRIu64 " %" PRIu64, l->from, l->to);
+	return buf;
+}
+
+/*
+ * The state log, oldest first: "T_NS PROTO ID NAME WHAT FROM TO AGENT",
+ * then "dropped N".
+ */
+static void slog_dump(const struct scmi_engine *e, FILE *out)
+{
+	const struct se_slog *l;
+	const char *name, *agent;
+	char buf[64];
+	size_t i;
+
+	for (i = 0; i < e->slog_count; i++) {
+		l = &e->slog[(e->slog_head + i) % SE_SLOG_CAP];
+		switch (l->proto) {
+		case P_POWER:
+			name = e->r.pwr[l->id].name;
+			break;
+		case P_CLOCK:
+			name = e->r.clk[l->id].name;
+			break;
+		case P_RESET:
+			name = e->r.rst[l->id].name;
+			break;
+		default:
+			name = e->r.perf[l->id].name;
+			break;
+		}
+		agent = l->agent == SE_SLOG_AGENT_RESET ? "reset" :
+			l->agent ? "ospm" : "platform";
+		fprintf(out, "%" PRIu64 " %s %d %s %s %s %s\n", l->t,
+			se_proto_name(l->proto), l->id, name, l->what,
+			slog_value(l, buf, sizeof(buf)), agent);
+	}
+	fprintf(out, "dropped %" PRIu64 "\n", e->slog_dropped);
+}
+
 /**
  * scmi_engine_ctl() - run one engine control command
  * @e: engine
@@ -646,6 +775,15 @@ int scmi_engine_ctl(struct scmi_engine *e, int argc, char **argv, FILE *out,
 		return se_ctl_set(e, argc, argv, out, now_ns);
 	if (!strcmp(cmd, "inject"))
 		return ctl_inject(e, argc, argv, out);
+	if (!strcmp(cmd, "state-log") && argc == 1) {
+		slog_dump(e, out);
+		return 0;
+	}
+	if (!strcmp(cmd, "state-log-clear") && argc == 1) {
+		e->slog_head = e->slog_count = 0;
+		e->slog_dropped = 0;
+		return 0;
+	}
 	if (!strcmp(cmd, "state") && argc == 1) {
 		se_dump_state(e, out, now_ns);
 		return 0;

@@ -393,6 +393,30 @@ struct se_inject {
  * @notif_queued: notifications queued
  * @dresp_busy: async commands refused with BUSY (delayed queue full)
  */
+/* state log: resources of these kinds, and who changed them */
+#define SE_SLOG_CAP		4096
+#define SE_SLOG_AGENT_RESET	0xfffffffeu	/* device reset: back to config */
+
+/**
+ * struct se_slog - one state change of a resource
+ * @t: CLOCK_MONOTONIC ns
+ * @proto: P_POWER, P_CLOCK (enabled, rate), P_RESET or P_PERF
+ * @what: "state", "enabled", "rate", "asserted" or "level"
+ * @id: resource id
+ * @from: value before
+ * @to: value after
+ * @agent: AGENT_OSPM (a command), AGENT_PLATFORM (a control command) or
+ *	SE_SLOG_AGENT_RESET
+ */
+struct se_slog {
+	uint64_t t;
+	uint8_t proto;
+	const char *what;
+	int id;
+	uint64_t from, to;
+	uint32_t agent;
+};
+
 struct scmi_engine {
 	struct se_resources cfg;	/* as configured */
 	struct se_resources r;		/* current */
@@ -420,6 +444,11 @@ struct scmi_engine {
 	uint64_t bad_len, bad_hdr;
 	uint64_t dresp_sent, notif_sent, notif_dropped, notif_queued;
 	uint64_t dresp_busy;
+
+	/* state log: ring of SE_SLOG_CAP, oldest overwritten */
+	struct se_slog *slog;
+	size_t slog_head, slog_count;
+	uint64_t slog_dropped;
 };
 
 /* engine.c */
@@ -429,6 +458,10 @@ void se_queue_dresp(struct scmi_engine *e, uint8_t proto, uint8_t msg,
 bool se_dresp_room(const struct scmi_engine *e);
 void se_notify(struct scmi_engine *e, uint8_t proto, uint8_t msg,
 	       const void *payload, size_t len, uint64_t now);
+
+void se_slog_add(struct scmi_engine *e, uint8_t proto, int id,
+		 const char *what, uint64_t from, uint64_t to, uint32_t agent,
+		 uint64_t now);
 
 /* proto.c */
 size_t se_dispatch(struct scmi_engine *e, uint32_t hdr, const uint8_t *p,

@@ -265,6 +265,7 @@ static void pwr_apply(struct scmi_engine *e, int id, uint32_t state,
 
 	if (d->state == state)
 		return;
+	se_slog_add(e, P_POWER, id, "state", d->state, state, agent, now);
 	d->state = state;
 	if (d->ntf) {
 		put32(buf, agent);
@@ -474,6 +475,8 @@ static int perf_level_apply(struct scmi_engine *e, int id, uint32_t level,
 	if (!perf_opp(d, level))
 		return S_INVALID_PARAMETERS;
 	if (d->level != level) {
+		se_slog_add(e, P_PERF, id, "level", d->level, level, agent,
+			    now);
 		d->level = level;
 		perf_ntf_level(e, id, agent, now);
 	}
@@ -700,9 +703,21 @@ static void clk_apply(struct scmi_engine *e, int id, uint64_t rate,
 		se_notify(e, P_CLOCK, 1, buf, sizeof(buf), now);
 	if (k->rate == rate)
 		return;
+	se_slog_add(e, P_CLOCK, id, "rate", k->rate, rate, agent, now);
 	k->rate = rate;
 	if (k->ntf_rate)
 		se_notify(e, P_CLOCK, 0, buf, sizeof(buf), now);
+}
+
+static void clk_enable_apply(struct scmi_engine *e, int id, bool on,
+			     uint32_t agent, uint64_t now)
+{
+	struct se_clock *k = &e->r.clk[id];
+
+	if (k->enabled != on)
+		se_slog_add(e, P_CLOCK, id, "enabled", k->enabled, on, agent,
+			    now);
+	k->enabled = on;
 }
 
 static size_t clk_rate_set(struct ctx *c)
@@ -759,7 +774,7 @@ static size_t clk_config_set(struct ctx *c)
 		return st(c, S_NOT_SUPPORTED);
 	if (state == 3)
 		return st(c, S_INVALID_PARAMETERS);
-	c->r->clk[arg(c, 0)].enabled = state == 1;
+	clk_enable_apply(c->e, (int)arg(c, 0), state == 1, AGENT_OSPM, c->now);
 	return st(c, 0);
 }
 
@@ -1136,6 +1151,14 @@ static void rst_ntf(struct scmi_engine *e, int id, uint32_t state,
 	se_notify(e, P_RESET, 0, buf, sizeof(buf), now);
 }
 
+static void rst_assert_apply(struct scmi_engine *e, int id, bool on,
+			     uint32_t agent, uint64_t now)
+{
+	if (e->r.rst[id].asserted != on)
+		se_slog_add(e, P_RESET, id, "asserted", e->r.rst[id].asserted,
+			    on, agent, now);
+}
+
 static size_t rst_reset(struct ctx *c)
 {
 	uint32_t id = arg(c, 0), flags = arg(c, 1), state = arg(c, 2), v;
@@ -1157,7 +1180,13 @@ static size_t rst_reset(struct ctx *c)
 		if (s)
 			return st(c, s);
 	}
+	if (autonomous || !assert)
+		rst_assert_apply(c->e, (int)id, false, AGENT_OSPM, c->now);
+	else
+		rst_assert_apply(c->e, (int)id, true, AGENT_OSPM, c->now);
 	if (autonomous) {
+		se_slog_add(c->e, P_RESET, (int)id, "resets", d->resets,
+			    d->resets + 1, AGENT_OSPM, c->now);
 		d->asserted = false;
 		d->resets++;
 		rst_ntf(c->e, (int)id, state, AGENT_OSPM, c->now);
@@ -2210,6 +2239,7 @@ int se_ctl_set(struct scmi_engine *e, int argc, char **argv, FILE *out,
 
 		if (a && !r->rst[id].asserted)
 			rst_ntf(e, (int)id, 0, AGENT_PLATFORM, now);
+		rst_assert_apply(e, (int)id, a, AGENT_PLATFORM, now);
 		r->rst[id].asserted = a;
 		goto done;
 	}
@@ -2227,7 +2257,7 @@ int se_ctl_set(struct scmi_engine *e, int argc, char **argv, FILE *out,
 			else
 				clk_apply(e, (int)id, rate, AGENT_PLATFORM, now);
 		} else if (!strcmp(f, "enabled") && (v == 0 || v == 1)) {
-			r->clk[id].enabled = v;
+			clk_enable_apply(e, (int)id, v, AGENT_PLATFORM, now);
 		} else {
 			goto usage;
 		}

@@ -2125,6 +2125,103 @@ static bool t_bench(void)
 	return true;
 }
 
+/* ---------------------------------------------------------- state log */
+
+/* the line of ctl_out (after "state-log") that holds @needle, or NULL */
+static const char *slog_line(const char *needle)
+{
+	return strstr(ctl_out, needle);
+}
+
+static int slog_lines(void)
+{
+	const char *p;
+	int n = 0;
+
+	for (p = ctl_out; (p = strchr(p, '\n')); p++)
+		n++;
+	return n - 1;	/* the "dropped N" line */
+}
+
+static bool t_state_log(void)
+{
+	struct scmi_engine *e = mk();
+	char want[128];
+
+	EXPECT_EQ(ctl(e, "state-log"), 0);
+	EXPECT(!strcmp(ctl_out, "dropped 0\n"), "fresh log: %s", ctl_out);
+	EXPECT_EQ(CMD(e, P_POWER, 4, 0, 0, POWER_ON), 0);
+	EXPECT_EQ(CMD(e, P_POWER, 4, 0, 0, POWER_ON), 0);	/* no change */
+	g_now += MS;
+	EXPECT_EQ(CMD(e, P_CLOCK, 7, 1, 1, 0), 0);		/* enable */
+	g_now += MS;
+	EXPECT_EQ(CMD(e, P_RESET, 4, 1, 2, 0), 0);		/* assert */
+	EXPECT_EQ(CMD(e, P_RESET, 4, 1, 0, 0), 0);		/* deassert */
+	EXPECT_EQ(CMD(e, P_PERF, 7, 0, 1500), 0);
+	EXPECT_EQ(CMD(e, P_CLOCK, 5, 0, 0, 400000000, 0), 0);	/* rate */
+	/* refused: no state change, nothing logged */
+	EXPECT_EQ(ctl(e, "inject power 4 DENIED"), 0);
+	EXPECT_EQ(CMD(e, P_POWER, 4, 0, 0, POWER_OFF), -3);
+	EXPECT_EQ(ctl(e, "set power 0 state off"), 0);
+	EXPECT_EQ(ctl(e, "state-log"), 0);
+	EXPECT_EQ(slog_lines(), 7);
+	snprintf(want, sizeof(want), "%" PRIu64 " power 0 pd_gpu state off on ospm\n",
+		 (uint64_t)(g_now - 2 * MS));
+	EXPECT(!strncmp(ctl_out, want, strlen(want)), "first line: %s", ctl_out);
+	snprintf(want, sizeof(want), "%" PRIu64 " clock 1 scmi_clk_gpu enabled no yes ospm\n",
+		 (uint64_t)(g_now - MS));
+	EXPECT(slog_line(want), "no '%s' in %s", want, ctl_out);
+	EXPECT(slog_line(" reset 1 rst_gpu asserted no yes ospm\n"), "%s", ctl_out);
+	EXPECT(slog_line(" reset 1 rst_gpu asserted yes no ospm\n"), "%s", ctl_out);
+	EXPECT(slog_line(" perf 0 perf_cpu0 level 1000 1500 ospm\n"), "%s", ctl_out);
+	EXPECT(slog_line(" clock 0 scmi_clk_cpu rate 800000000 400000000 ospm\n"),
+	       "%s", ctl_out);
+	EXPECT(slog_line(" power 0 pd_gpu state on off platform\n"), "%s", ctl_out);
+	/* in order: the assert before the deassert */
+	EXPECT(slog_line("asserted no yes") < slog_line("asserted yes no"), "%s", ctl_out);
+	EXPECT_EQ(ctl(e, "state-log-clear"), 0);
+	EXPECT_EQ(ctl(e, "state-log"), 0);
+	EXPECT(!strcmp(ctl_out, "dropped 0\n"), "after clear: %s", ctl_out);
+	efree(e);
+	return true;
+}
+
+/* A device reset puts the configured state back: logged as "reset". */
+static bool t_state_log_reset(void)
+{
+	struct scmi_engine *e = mk();
+
+	EXPECT_EQ(CMD(e, P_POWER, 4, 0, 0, POWER_ON), 0);
+	EXPECT_EQ(CMD(e, P_CLOCK, 7, 1, 1, 0), 0);
+	EXPECT_EQ(ctl(e, "state-log-clear"), 0);
+	scmi_engine_reset(e);
+	EXPECT_EQ(ctl(e, "state-log"), 0);
+	EXPECT_EQ(slog_lines(), 2);
+	EXPECT(slog_line(" power 0 pd_gpu state on off reset\n"), "%s", ctl_out);
+	EXPECT(slog_line(" clock 1 scmi_clk_gpu enabled yes no reset\n"), "%s", ctl_out);
+	efree(e);
+	return true;
+}
+
+/* A full log drops its oldest entries and counts them. */
+static bool t_state_log_ring(void)
+{
+	struct scmi_engine *e = mk();
+	int i;
+
+	for (i = 0; i < SE_SLOG_CAP + 10; i++) {
+		g_now++;
+		EXPECT_EQ(CMD(e, P_POWER, 4, 0, 0, i & 1 ? POWER_OFF : POWER_ON), 0);
+	}
+	EXPECT_EQ(ctl(e, "state-log"), 0);
+	EXPECT_EQ(slog_lines(), SE_SLOG_CAP);
+	EXPECT(strstr(ctl_out, "dropped 10\n"), "no drop count: %s",
+	       ctl_out + strlen(ctl_out) - 20);
+	EXPECT_EQ(strtoull(ctl_out, NULL, 10), g_now - SE_SLOG_CAP + 1);
+	efree(e);
+	return true;
+}
+
 /* ------------------------------------------------------------- runner */
 
 struct test {
@@ -2159,7 +2256,7 @@ static const struct test tests[] = {
 	T(notify_gating), T(notify_all_events), T(notif_queue_bounded),
 	T(delayed_never_dropped), T(delayed_held), T(delayed_first),
 	T(delayed_tokens_order), T(notify_rate), T(p2a_off), T(engine_reset),
-	T(counters), T(inject), T(ctl_errors), T(ctl_set), T(default_conf_equals_builtin),
+	T(counters), T(inject), T(state_log), T(state_log_reset), T(state_log_ring), T(ctl_errors), T(ctl_set), T(default_conf_equals_builtin),
 	T(conf_unknown_key), T(conf_bad_number), T(conf_dup_name),
 	T(conf_unknown_section), T(conf_missing_name), T(conf_rate_not_listed),
 	T(conf_dup_key), T(conf_key_before_section), T(conf_bad_bool),
