@@ -450,8 +450,13 @@ static int vscmi_noirq_start(struct device *dev)
 {
 	struct vscmi_device *vd = dev_to_virtio(dev)->priv;
 
+	/*
+	 * The device kept its state and its virtqueue (it was not reset):
+	 * the channel only accepts commands again, and the delayed responses
+	 * it awaits still count.
+	 */
 	if (vd->noirq_stopped)
-		vscmi_chan_start(&vd->cmd, vd->cmd.vq);
+		vscmi_chan_ready(&vd->cmd);
 	vd->noirq_stopped = false;
 	return 0;
 }
