@@ -15,12 +15,16 @@ set -uo pipefail
 . "$(dirname "$0")/host-wait.sh"
 
 count=$1
+# How long to wait for each mark: the boot's own timeout bounds it, and
+# rb_wait gives up as soon as the guest is done or QEMU is gone.  (A fixed
+# 900 s failed the in-flight tests of a default run on a loaded host.)
+wait=${VSCMI_PM_MARK_WAIT:-7200}
 ctl() { "$TESTS/platform/scmi-platform" ctl "$PLATFORM_CTL" "$@"; }
 
 i=0
 while :; do
 	i=$((i + 1))
-	if ! rb_wait 'rb-mark slog-[a-z]+( [a-z0-9]+)?$' 900 "$i"; then
+	if ! rb_wait 'rb-mark slog-[a-z]+( [a-z0-9]+)?$' "$wait" "$i"; then
 		echo "host-pm: state log mark $i not seen"
 		exit 1
 	fi
@@ -45,14 +49,14 @@ while :; do
 done
 
 for ((i = 1; i <= count; i++)); do
-	if ! rb_wait 'rb-mark delay-on [0-9]+$' 900 "$i"; then
+	if ! rb_wait 'rb-mark delay-on [0-9]+$' "$wait" "$i"; then
 		echo "host-pm: delay-on mark $i not seen"
 		exit 1
 	fi
 	ms=$(console_lines "$GUEST_CONSOLE" | grep -aE 'rb-mark delay-on [0-9]+$' | sed -n "${i}p" | awk '{ print $NF }')
 	ctl fault delay "$ms" always || { echo "host-pm: cannot arm delay $ms"; exit 1; }
 	echo "host-pm: delay $ms armed"
-	if ! rb_wait 'rb-mark delay-off$' 900 "$i"; then
+	if ! rb_wait 'rb-mark delay-off$' "$wait" "$i"; then
 		echo "host-pm: delay-off mark $i not seen"
 		exit 1
 	fi

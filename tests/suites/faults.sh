@@ -246,7 +246,8 @@ suite_faults() {
 	for k in $(suite_kernels "$@"); do
 		t_plan "faults/$k/completed" "faults/$k/param/*" "faults/$k/param-valid/*" "faults/$k/restart/completed" \
 			"faults/$k/devices/completed" "faults/$k/devices/*-refused" "faults/$k/devices/no-p2a" \
-			"faults/$k/devices/dt-max-rx-timeout" "faults/$k/nonode/completed" "faults/$k/barenode/completed"
+			"faults/$k/devices/dt-max-rx-timeout" "faults/$k/nonode/completed" "faults/$k/barenode/completed" \
+			"faults/$k/probe-failure/completed"
 		_faults_kernel "$k"
 	done
 }
