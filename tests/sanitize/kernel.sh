@@ -212,17 +212,29 @@ _sanitize_build() {
 # without DEBUG_INFO for the whole kernel: the core's driver.c compiled once
 # more, with its exact kbuild command plus -g, and pahole's detached BTF of
 # that object (every core structure the shim declares is in that unit).
+# The module's check also compares scmi_device_destroy()'s prototype, which
+# bus.c defines: both units are compiled, linked into one object (several
+# compilation units, as in a vmlinux) and encoded.  The stamp names that
+# recipe: a BTF made by an older one (driver.c alone) is made again, without
+# rebuilding the kernel.
+SANITIZE_BTF_UNITS="driver bus"
 _sanitize_btf() {
-	local d=$1 root=$1/chroot obj=/usr/src/linux-obj cmd
-	[ -s "$root$obj/$SANITIZE_BTF" ] && return 0
-	cmd=$(sed -n 's/^savedcmd_[^ ]* := //p' "$root$obj/drivers/firmware/arm_scmi/.driver.o.cmd") || return 1
-	[ -n "$cmd" ] || { echo "sanitize: no compile command of arm_scmi/driver.o" >&2; return 1; }
-	cmd=$(printf '%s\n' "$cmd" | sed -e 's/-Wp,-MMD,[^ ]*//' \
-		-e 's| -o drivers/firmware/arm_scmi/driver.o | -g -fno-eliminate-unused-debug-types -o /tmp/scmi-btf.o |')
-	_sanitize_chroot_run "$root" sh -c "cd $obj && $cmd && pahole --btf_encode_detached=$obj/$SANITIZE_BTF /tmp/scmi-btf.o" \
+	local d=$1 root=$1/chroot obj=/usr/src/linux-obj cmd u objs="" all=""
+	local stamp=$root$obj/.scmi-btf-units
+	[ -s "$root$obj/$SANITIZE_BTF" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$SANITIZE_BTF_UNITS" ] && return 0
+	for u in $SANITIZE_BTF_UNITS; do
+		cmd=$(sed -n 's/^savedcmd_[^ ]* := //p' "$root$obj/drivers/firmware/arm_scmi/.$u.o.cmd") || return 1
+		[ -n "$cmd" ] || { echo "sanitize: no compile command of arm_scmi/$u.o" >&2; return 1; }
+		cmd=$(printf '%s\n' "$cmd" | sed -e 's/-Wp,-MMD,[^ ]*//' \
+			-e "s| -o drivers/firmware/arm_scmi/$u.o | -g -fno-eliminate-unused-debug-types -o /tmp/scmi-btf-$u.o |")
+		all+="$cmd && "
+		objs+=" /tmp/scmi-btf-$u.o"
+	done
+	_sanitize_chroot_run "$root" sh -c "cd $obj && $all aarch64-linux-gnu-ld -r -o /tmp/scmi-btf.o$objs &&
+		pahole --btf_encode_detached=$obj/$SANITIZE_BTF /tmp/scmi-btf.o" \
 		>>"$d/build.log" 2>&1 || { echo "sanitize: BTF of the arm_scmi core failed (log $d/build.log)" >&2; return 1; }
-	rm -f "$root/tmp/scmi-btf.o"
-	[ -s "$root$obj/$SANITIZE_BTF" ]
+	rm -f "$root/tmp/scmi-btf.o" "$root/tmp"/scmi-btf-*.o
+	[ -s "$root$obj/$SANITIZE_BTF" ] && echo "$SANITIZE_BTF_UNITS" >"$stamp"
 }
 
 # _sanitize_wrapper MAKEFILE: add ARCH and CROSS_COMPILE to the O= wrapper,
@@ -260,6 +272,8 @@ sanitize_kernel_prepare() {
 		rc=$?
 		[ "$rc" -eq 0 ] || return "$rc"
 	fi
+	# A kernel built by an older recipe of the BTF gets the current one.
+	(flock 9 && _sanitize_btf "$d") 9>"$CACHE/sanitize/.lock-$key" || return 1
 	# $KCACHE/<name> is what every kernels.sh accessor reads.
 	if [ "$(readlink "$KCACHE/$name" 2>/dev/null)" != "../sanitize/$key" ]; then
 		(flock 9 && rm -rf "${KCACHE:?}/$name" && ln -sfn "../sanitize/$key" "$KCACHE/$name") \
