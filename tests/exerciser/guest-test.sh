@@ -534,7 +534,8 @@ vx_run after_reload/ "concurrent 20"
 
 params=$(ls /sys/module/virtio_scmi/parameters 2>/dev/null | tr '\n' ' ')
 note "virtio_scmi parameters: $params"
-rt=$(cat /sys/kernel/realtime 2>/dev/null)
+rt=0
+is_preempt_rt && rt=1
 for p in atomic polling; do
 	if [ ! -e "/sys/module/virtio_scmi/parameters/$p" ]; then
 		result_skip "mode_$p/loaded" "virtio_scmi has no '$p' parameter"

@@ -325,7 +325,7 @@ param_tests() {
 	param_valid polling=1 Y "mode polling"
 	CHECKS=
 	# PREEMPT_RT: atomic transfers cannot be served, the module says so
-	if [ "$(cat /sys/kernel/realtime 2>/dev/null)" = 1 ]; then
+	if is_preempt_rt; then
 		param atomic 1
 	fi
 	# A good load works after all that.

@@ -21,10 +21,22 @@
 #                              has none of the host's bad patterns; for
 #                              checks between hibernation images
 #   kernel_problem             print the first such problem; false if none
+#   is_preempt_rt              true on a PREEMPT_RT kernel
 #
 # Every result emitted is also counted in /run/vscmi-results; /init prints
 # the count ("VSCMI-RESULTS N") and the host fails the boot when it parsed
 # a different number of results from the console (a garbled or lost line).
+
+# is_preempt_rt: Debian's RT kernels have /sys/kernel/realtime (an RT
+# patch-set attribute); mainline's (the 7.3-rt-debug sanitizer kernel) do
+# not, but every RT kernel says PREEMPT_RT in its version string.
+is_preempt_rt() {
+	[ "$(cat /sys/kernel/realtime 2>/dev/null)" = 1 ] && return 0
+	case " $(uname -v) " in
+	*" PREEMPT_RT "*) return 0 ;;
+	esac
+	return 1
+}
 
 # result_count: count one emitted result (also from subshells).
 result_count() {
