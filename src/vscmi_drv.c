@@ -41,14 +41,26 @@
 
 /*
  * Bounded unsigned parameters: param_set_uint_minmax() refuses anything
- * that is not an integer within the bounds (kstrtouint, base 0), and the
- * module loader then logs "`VALUE' invalid for parameter `NAME'".
+ * that is not an integer within the bounds (kstrtouint, base 0).  The
+ * module loader's own line ("`VALUE' invalid for parameter `NAME'") says
+ * neither what is accepted nor why, so a refusal also logs the range.
  */
+static int vscmi_param_uint(const char *val, const struct kernel_param *kp,
+			    unsigned int min, unsigned int max)
+{
+	int ret = param_set_uint_minmax(val, kp, min, max);
+
+	if (ret)
+		pr_err(VSCMI_DRV_NAME ": %s=%s refused: not an integer from %u to %u\n",
+		       kp->name, val, min, max);
+	return ret;
+}
+
 static unsigned int max_msg = 1024;
 
 static int vscmi_set_max_msg(const char *val, const struct kernel_param *kp)
 {
-	return param_set_uint_minmax(val, kp, 1, 1024);
+	return vscmi_param_uint(val, kp, 1, 1024);
 }
 
 static const struct kernel_param_ops vscmi_max_msg_ops = {
@@ -63,7 +75,7 @@ static unsigned int max_msg_size = 128;
 
 static int vscmi_set_max_msg_size(const char *val, const struct kernel_param *kp)
 {
-	return param_set_uint_minmax(val, kp, 32, 4096);
+	return vscmi_param_uint(val, kp, 32, 4096);
 }
 
 static const struct kernel_param_ops vscmi_max_msg_size_ops = {
@@ -78,7 +90,7 @@ static unsigned int rx_timeout_ms = 30000;
 
 static int vscmi_set_rx_timeout_ms(const char *val, const struct kernel_param *kp)
 {
-	return param_set_uint_minmax(val, kp, 10, 600000);
+	return vscmi_param_uint(val, kp, 10, 600000);
 }
 
 static const struct kernel_param_ops vscmi_rx_timeout_ms_ops = {
@@ -93,7 +105,7 @@ static unsigned int spin_us = 200;
 
 static int vscmi_set_spin_us(const char *val, const struct kernel_param *kp)
 {
-	return param_set_uint_minmax(val, kp, 0, 1000);
+	return vscmi_param_uint(val, kp, 0, 1000);
 }
 
 static const struct kernel_param_ops vscmi_spin_us_ops = {
@@ -104,8 +116,28 @@ module_param_cb(spin_us, &vscmi_spin_us_ops, &spin_us, 0444);
 MODULE_PARM_DESC(spin_us,
 		 "Busy-wait up to this many us for a reply before sleeping, while replies come that fast (0-1000, default 200; 0: never)");
 
+/*
+ * Booleans: param_set_bool() (kstrtobool: y/n, 1/0, on/off, read from the
+ * first characters); a refusal is logged with what is accepted.
+ */
+static int vscmi_param_bool(const char *val, const struct kernel_param *kp)
+{
+	int ret = param_set_bool(val, kp);
+
+	if (ret)
+		pr_err(VSCMI_DRV_NAME ": %s=%s refused: not a boolean (y/n, 1/0, on/off)\n",
+		       kp->name, val ? val : "");
+	return ret;
+}
+
+static const struct kernel_param_ops vscmi_bool_ops = {
+	.flags = KERNEL_PARAM_OPS_FL_NOARG,
+	.set = vscmi_param_bool,
+	.get = param_get_bool,
+};
+
 static bool polling;
-module_param(polling, bool, 0444);
+module_param_cb(polling, &vscmi_bool_ops, &polling, 0444);
 MODULE_PARM_DESC(polling, "Poll for every reply instead of using interrupts");
 
 /*
@@ -114,7 +146,7 @@ MODULE_PARM_DESC(polling, "Poll for every reply instead of using interrupts");
  * core sleep, so the module refuses to load with atomic=1 there.
  */
 static bool atomic;
-module_param(atomic, bool, 0444);
+module_param_cb(atomic, &vscmi_bool_ops, &atomic, 0444);
 MODULE_PARM_DESC(atomic,
 		 "Allow atomic (busy-polled, non-sleeping) SCMI transfers (refused on PREEMPT_RT)");
 
