@@ -516,7 +516,7 @@ _taint_decode() {
 #                       with a plan every reported result must match one
 # Every failure names the console log.
 guest_results() {
-	local prefix=$1 dir=${2:-$GUEST_DIR} con status line name reason bad n=0 want rc taint pat hit boots exits t
+	local prefix=$1 dir=${2:-$GUEST_DIR} con status line name reason bad n=0 want rc taint pat boots exits t
 	local log want_status=${GUEST_END_STATUS:-poweroff} names=()
 	log=$dir/console.log
 	con=$(tr -d '\r' <"$log")
@@ -617,20 +617,10 @@ guest_results() {
 	local plan=()
 	read -rd "" -a plan <<<"$GUEST_PLAN"
 	for pat in "${plan[@]}"; do
-		hit=0
-		for name in "${names[@]}"; do
-			# shellcheck disable=SC2053
-			[[ $name == $pat ]] && { hit=1; break; }
-		done
-		[ "$hit" = 1 ] || t_fail "$prefix/plan/$pat" "planned, never reported ($log)"
+		t_glob_hit "$pat" - "${names[@]}" || t_fail "$prefix/plan/$pat" "planned, never reported ($log)"
 	done
 	for name in "${names[@]}"; do
-		hit=0
-		for pat in "${plan[@]}"; do
-			# shellcheck disable=SC2053
-			[[ $name == $pat ]] && { hit=1; break; }
-		done
-		[ "$hit" = 1 ] || t_fail "$prefix/plan/$name" "reported, not in the plan ($log)"
+		t_glob_hit - "$name" "${plan[@]}" || t_fail "$prefix/plan/$name" "reported, not in the plan ($log)"
 	done
 	return 0
 }
