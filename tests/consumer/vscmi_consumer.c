@@ -17,7 +17,8 @@
  *   - the reset line is deasserted at probe (after the clock is on) and
  *     asserted at remove; writing debugfs "mark" asserts and deasserts it
  *     (a timestamped state change the platform logs too, to line up the
- *     guest's clock with the platform's).
+ *     guest's clock with the platform's); writing "wake" runtime-resumes
+ *     it if a failed early callback left it suspended.
  *
  * debugfs vscmi_consumer/log: one line per event, "BOOT_NS MONO_NS EVENT
  * RET" (CLOCK_BOOTTIME and CLOCK_MONOTONIC ns when the event ended, the
@@ -268,6 +269,30 @@ static const struct file_operations vc_mark_fops = {
 	.write = vc_mark_write,
 };
 
+/*
+ * Writing "wake" resumes the device if it is runtime suspended (domain on,
+ * clock on), as a driver's next use would: after a system sleep whose
+ * early callback failed to bring it back.  Logged as "wake".
+ */
+static ssize_t vc_wake_write(struct file *file, const char __user *buf,
+			     size_t len, loff_t *ppos)
+{
+	struct vc_priv *p = file_inode(file)->i_private;
+	int ret;
+
+	ret = pm_runtime_resume_and_get(p->dev);
+	if (!ret)
+		pm_runtime_put_noidle(p->dev);
+	vc_log(p, "wake", ret);
+	return ret ? ret : len;
+}
+
+static const struct file_operations vc_wake_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = vc_wake_write,
+};
+
 static int vc_probe(struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
@@ -312,6 +337,7 @@ static int vc_probe(struct platform_device *pdev)
 	p->dir = debugfs_create_dir("vscmi_consumer", NULL);
 	debugfs_create_file("log", 0600, p->dir, p, &vc_log_fops);
 	debugfs_create_file("mark", 0200, p->dir, p, &vc_mark_fops);
+	debugfs_create_file("wake", 0200, p->dir, p, &vc_wake_fops);
 	return 0;
 }
 
