@@ -277,6 +277,10 @@ _pm_kernel() {
 		append="no_console_suspend"
 		case $k in 6.*) append+=" arm64.nolva" ;; esac
 	fi
+	# VSCMI_PM_APPEND: more kernel arguments (measurements, e.g.
+	# hibernate=nocompress)
+	append+="${VSCMI_PM_APPEND:+ $VSCMI_PM_APPEND}"
+	append=${append# }
 	GUEST_DT_HOOK=$TESTS/consumer/dt-hook.sh GUEST_SCMI_PROTOCOLS=$RB_PROTOCOLS guest_boot --kernel "$k" --name pm --script "$script" \
 		--modules "$RB_MODULES" --stock-modules virtio_blk --smp 2 --mem 512 --timeout "$to" \
 		${append:+--append "$append"} --qemu-args "-drive file=$RB_BDIR/swap.img,if=none,id=swap,format=raw -device virtio-blk-pci,drive=swap,bus=pcie.0 -global vhost-user-scmi-pci.x-pcie-pm-no-soft-reset=on" \
