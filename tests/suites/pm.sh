@@ -38,12 +38,17 @@
 #             VSCMI_PM_S2IDLE (5) real suspend-to-idle cycles (pm_test none,
 #             woken by the PL031 RTC alarm) and through the hibernate/image
 #             cycles.  The platform's state log (ctl state-log, saved by
-#             tests/robust/host-pm.sh) must show, per cycle, the clock off,
-#             the domain off, the domain on, the clock on, asked by the
-#             guest (twice per image cycle: snapshot and restore), and both
-#             on after it; the guest, its callbacks succeeding and no SCMI
-#             error in dmesg.  VSCMI_PM_ONLY=consumer runs only these
-#             (and the image cycles they use)
+#             tests/robust/host-pm.sh) must show, per s2idle cycle, the
+#             clock off, the domain off, the domain on, the clock on, asked
+#             by the guest, and both on after it; per image cycle what
+#             README says of hibernation (_pm_consumer_image: every request
+#             refused, the device reset's state, restore_early -ENODEV, on
+#             again at the guest's wake-up before the next cycle); the
+#             guest, its callbacks succeeding (bar those) and no SCMI error
+#             in dmesg.  VSCMI_PM_ONLY=consumer runs only these (and the
+#             image cycles they use), VSCMI_PM_ONLY=freeze these and the
+#             freeze/* cycles (the default on a kernel that is not
+#             "primary:", with VSCMI_PM_CYCLES_OTHER (5) cycles each)
 # Every traffic section checks the cause of every failed command
 # (<section>/error_causes): vscmi_traffic records the system sleep phase it
 # saw last and the error; failures are allowed only where README says SCMI
@@ -56,9 +61,9 @@
 # suspend (s2idle) instead of freezing it, and the consumer's clock and
 # domain requests of the late and noirq phases reach the platform (polled:
 # vscmi_sleep_poll()).  Hibernation always freezes the device (virtio PCI's
-# freeze callback, normal phase): the consumer's requests of the late and
-# noirq phases fail with -ENODEV there, so consumer/image's platform checks
-# are skipped with that reason.
+# freeze callback, normal phase): the consumer's requests of the late,
+# noirq and early phases fail with -ENODEV there, which consumer/image
+# asserts.
 # Kernels without CONFIG_PM_DEBUG (no /sys/power/pm_test) report every
 # test skipped with that reason.  The 6.12 kernel has no knob for the
 # hibernation pm_test wait: 5 s per hibernation cycle there.
