@@ -265,6 +265,7 @@ _pm_kernel() {
 	images=${VSCMI_PM_IMAGES:-$cycles}
 	[ "$only" = consumer ] && inflight="" cycles=0
 	[ "$only" = freeze ] && inflight=""
+	[ "$images" = 0 ] || t_plan "pm/$k/consumer/image/platform_refused_then_reset" "pm/$k/consumer/image/restore_early_enodev"
 	n=$(wc -w <<<"$inflight")
 	to=${VSCMI_PM_TIMEOUT:-$((300 + cycles * 4 * 25 + n * 60 + images * 30 + s2idle * 20))}
 	rb_build "$k" pm || return
