@@ -10,9 +10,12 @@
 #   kernels_primary                   the kernels the long guest suites
 #                                     (faults, fuzz, stress, pm) run on by
 #                                     default: the "primary:" line
-#   suite_kernels KERNEL...           the kernels a long suite runs on: the
-#                                     ones given with tests/run --kernel, or
-#                                     kernels_primary when none was given
+#   kernels_long SUITE                the kernels long suite SUITE runs on by
+#                                     default: its "long SUITE:" line, else
+#                                     kernels_primary
+#   suite_kernels SUITE KERNEL...     the kernels long suite SUITE runs on:
+#                                     the ones given with tests/run --kernel,
+#                                     or kernels_long SUITE when none was given
 #   kernel_known NAME                 true if NAME is in the matrix
 #   kernel_field NAME COLUMN          suite|meta|flavour|cc|chroot|extra
 #   kernel_prepare NAME               download + build chroot (cached, locked);
@@ -59,18 +62,30 @@ KCACHE=$CACHE/kernels
 DEBS=$CACHE/debs
 
 kernels_all() {
-	awk '!/^[[:space:]]*(#|$)/ && $1 != "primary:" { print $1 }' "$KERNELS_CONF"
+	awk '!/^[[:space:]]*(#|$)/ && $1 != "primary:" && $1 != "long" { print $1 }' "$KERNELS_CONF"
 }
 
 kernels_primary() {
 	awk '$1 == "primary:" { for (i = 2; i <= NF; i++) print $i }' "$KERNELS_CONF"
 }
 
+kernels_long() {
+	local l
+	l=$(awk -v s="$1:" '$1 == "long" && $2 == s { for (i = 3; i <= NF; i++) print $i }' "$KERNELS_CONF")
+	if [ -n "$l" ]; then
+		printf '%s\n' "$l"
+	else
+		kernels_primary
+	fi
+}
+
 suite_kernels() {
+	local s=$1
+	shift
 	if [ -n "${KERNELS_EXPLICIT:-}" ]; then
 		printf '%s\n' "$@"
 	else
-		kernels_primary
+		kernels_long "$s"
 	fi
 }
 

@@ -5,7 +5,8 @@
 # misbehaves on purpose (tests/platform fault injection), with exerciser
 # traffic before, during and after each fault.
 #
-#   suite_faults KERNEL...      (kernels: suite_kernels, primary by default)
+#   suite_faults KERNEL...      (kernels: suite_kernels, by default the
+#                               "long faults:" line of tests/kernels.conf)
 #
 # Per kernel five boots:
 #   faults-main   virtio_scmi loaded with rx_timeout_ms=$VSCMI_FAULTS_TIMEOUT_MS
@@ -243,7 +244,7 @@ _faults_kernel() {
 suite_faults() {
 	local k
 	[ $# -gt 0 ] || { t_fail faults "no kernels"; return; }
-	for k in $(suite_kernels "$@"); do
+	for k in $(suite_kernels faults "$@"); do
 		t_plan "faults/$k/completed" "faults/$k/param/*" "faults/$k/param-valid/*" "faults/$k/restart/completed" \
 			"faults/$k/devices/completed" "faults/$k/devices/*-refused" "faults/$k/devices/no-p2a" \
 			"faults/$k/devices/dt-max-rx-timeout" "faults/$k/nonode/completed" "faults/$k/barenode/completed" \

@@ -64,7 +64,7 @@ _fuzz_kernel() {
 suite_fuzz() {
 	local k
 	[ $# -gt 0 ] || { t_fail fuzz "no kernels"; return; }
-	for k in $(suite_kernels "$@"); do
+	for k in $(suite_kernels fuzz "$@"); do
 		t_plan "fuzz/$k/completed" "fuzz/$k/messages_fuzzed"
 		_fuzz_kernel "$k"
 	done

@@ -3,7 +3,8 @@
 #
 # The "pm" suite: our virtio_scmi through system sleep transitions.
 #
-#   suite_pm KERNEL...        (the primary kernels unless --kernel given)
+#   suite_pm KERNEL...        (suite_kernels: "long pm:" or primary kernels
+#                             unless --kernel given)
 #
 # One boot per kernel (2 vCPUs), guest script tests/robust/pm-guest.sh,
 # with background traffic (vscmi_traffic) during every cycle and the
@@ -258,7 +259,7 @@ _pm_upstream() {
 suite_pm() {
 	local k
 	[ $# -gt 0 ] || { t_fail pm "no kernels"; return; }
-	for k in $(suite_kernels "$@"); do
+	for k in $(suite_kernels pm "$@"); do
 		t_plan "pm/$k/completed" "pm/$k/consumer/s2idle/platform_sequence" "pm/$k/upstream/completed"
 		_pm_kernel "$k" && _pm_upstream "$k"
 	done

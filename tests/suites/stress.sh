@@ -51,7 +51,7 @@ _stress_kernel() {
 suite_stress() {
 	local k
 	[ $# -gt 0 ] || { t_fail stress "no kernels"; return; }
-	for k in $(suite_kernels "$@"); do
+	for k in $(suite_kernels stress "$@"); do
 		t_plan "stress/$k/completed"
 		_stress_kernel "$k"
 	done
