@@ -625,7 +625,10 @@ restore_test() {
 	elif ! echo 500 >"$_hook" 2>/tmp/inj.err; then
 		ft_err "restore delay hook: $(cat /tmp/inj.err)"
 	else
-		echo "start 0 100" >$VT/control
+		# clock and perf reads only: the device reset puts the platform's
+		# configured power states back, and 7.x's genpd switched an
+		# unused domain off before (an answer that differs, not a wrong one)
+		echo "start 0 100 3" >$VT/control
 		_c0=$(awk '$1 == "calls" { print $2 }' $VT/stats)
 		sleep 1
 		_c1=$(awk '$1 == "calls" { print $2 }' $VT/stats)
