@@ -615,12 +615,14 @@ fault_tests() {
 # Regression: the channel accepted commands from the new queue on, so
 # commands of that window were kicked before DRIVER_OK.
 restore_test() {
+	if [ ! -w /sys/power/pm_test ] || ! grep -qw freeze /sys/power/state; then
+		result_skip restore-before-ready "no pm_test suspend-to-idle in this kernel (CONFIG_PM_DEBUG, CONFIG_SUSPEND)"
+		return 0
+	fi
 	ft_begin restore-before-ready
 	_hook=${STATS%/stats}/inject_restore_delay_ms
 	VT=/sys/kernel/debug/vscmi_traffic
-	if [ ! -w /sys/power/pm_test ] || ! grep -qw freeze /sys/power/state; then
-		ft_err "no pm_test 'devices' suspend-to-idle here (/sys/power/pm_test: $(cat /sys/power/pm_test 2>&1))"
-	elif ! modprobe vscmi_traffic 2>/tmp/mp.err || ! wait_for $VT/control 10; then
+	if ! modprobe vscmi_traffic 2>/tmp/mp.err || ! wait_for $VT/control 10; then
 		ft_err "vscmi_traffic: $(cat /tmp/mp.err)"
 	elif ! echo 500 >"$_hook" 2>/tmp/inj.err; then
 		ft_err "restore delay hook: $(cat /tmp/inj.err)"
