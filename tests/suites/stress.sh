@@ -3,7 +3,8 @@
 #
 # The "stress" suite: our virtio_scmi under load and under removal.
 #
-#   suite_stress KERNEL...    (the primary kernels unless --kernel given)
+#   suite_stress KERNEL...    (suite_kernels: "long stress:" or primary kernels
+#                             unless --kernel given)
 #
 # One boot per kernel (vhost-user-scmi-pci behind a hotplug-capable
 # pcie-root-port, 2 vCPUs), guest script tests/robust/stress-guest.sh:
