@@ -159,6 +159,10 @@ struct vscmi_msg {
  *	earlier post had failed
  * @inject_post_errors: test hook (debugfs "inject_evt_post_errors"): this
  *	many next eventq posts fail as if the ring could not take them
+ * @inject_restore_delay_ms: test hook (debugfs "inject_restore_delay_ms"):
+ *	the next restore waits this long between giving the channels their
+ *	new queues and DRIVER_OK, to widen the window in which a command
+ *	must be refused (read back as 0 once applied)
  * @inflight: commands currently owned by the device
  * @inflight_peak: highest @inflight seen
  * @lat: round-trip histogram, bucket i counts 2^i <= ns < 2^(i+1)
@@ -174,6 +178,7 @@ struct vscmi_stats {
 	atomic64_t no_chan, send_errors, evt_refills, evt_refill_errors;
 	atomic64_t evt_refill_retries;
 	atomic_t inject_post_errors;
+	atomic_t inject_restore_delay_ms;
 	atomic64_t sleep_polled, sleep_poll_timeouts;
 	atomic_t inflight, inflight_peak;
 	atomic64_t lat[VSCMI_LAT_BUCKETS];

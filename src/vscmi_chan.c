@@ -1135,6 +1135,28 @@ bool vscmi_chan_wait_idle(struct vscmi_chan *ch, unsigned int ms)
  * vscmi_chan_start().  Deliveries run from this context, with interrupts
  * on, as any other: the ordering rules of struct vscmi_await hold here too.
  *
+ * Why that is enough (issue 16, finding 3).  At freeze a SUCCESS reply of
+ * an asynchronous command may still be in the used ring when the device is
+ * reset, and be reaped here; a device that ignores the reset (or a hostile
+ * host) may still raise the eventq interrupt, on this CPU, with the
+ * delayed response of that same transfer.  Interrupts-off delivery made
+ * that a hard-IRQ spin on the SCMI core's transfer lock held by the
+ * interrupted reclaim: a lock-up.  Here: the reply is reaped and made the
+ * token's @busy message under the channel lock (vscmi_reap_locked(), then
+ * vscmi_process()); the eventq callback first reaps the cmdq (nothing
+ * left: the reply is taken), then finds the token @busy and parks the
+ * delayed response (never spins) and returns; this context finishes the
+ * reply's delivery, clears @busy and delivers the parked delayed response,
+ * which the gate then judges (accepted while the core awaits it).  Delayed
+ * responses parked before (behind a delivery in another context) are taken
+ * back below and dropped.  So the core sees the reply first, once, and no
+ * context waits for another.  The interrupt cannot be provoked on purpose
+ * in a test (the device is reset and QEMU raises no interrupt for it), so
+ * this ordering is argued here; the parts a test reaches are the same code
+ * paths as the eventq callback's (the faults suite's
+ * delayed-response-first and delayed-response-order, the guest suite's
+ * mode_polling/dresp-fast/reply-before-dresp).
+ *
  * Context: process; waits for the refill work and for notifications being
  * sent to return.
  */

@@ -383,12 +383,24 @@ static int vscmi_restore(struct virtio_device *vdev)
 {
 	struct virtqueue *vqs[VIRTIO_SCMI_VQ_MAX_CNT];
 	struct vscmi_device *vd = vdev->priv;
+	unsigned int delay_ms;
 	int ret;
 
 	ret = vscmi_find_vqs(vd, vqs);
 	if (ret)
 		return ret;
 	vscmi_queues_start(vd, vqs);
+	/*
+	 * Test hook: widen the window between the new queues and DRIVER_OK,
+	 * in which the SCMI instance (never frozen) may send: the channel
+	 * must refuse, not queue and notify (faults test restore-before-ready).
+	 */
+	delay_ms = atomic_xchg(&vd->stats.inject_restore_delay_ms, 0);
+	if (delay_ms) {
+		dev_info(vd->dev, "test hook: restore waits %u ms before DRIVER_OK\n",
+			 delay_ms);
+		msleep(delay_ms);
+	}
 	vscmi_queues_ready(vd);
 	return 0;
 }

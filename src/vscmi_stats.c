@@ -9,6 +9,9 @@
  *   /sys/kernel/debug/virtio_scmi/<device>/inject_evt_post_errors
  *	test hook: that many next eventq posts fail (as a full ring or a
  *	failed DMA mapping would), to exercise the refill work
+ *   /sys/kernel/debug/virtio_scmi/<device>/inject_restore_delay_ms
+ *	test hook: the next restore waits that long before DRIVER_OK, with
+ *	the channels on their new queues (commands must still be refused)
  *
  * Counters are atomics updated without any lock on the message path.
  */
@@ -126,6 +129,8 @@ void vscmi_stats_init(struct vscmi_stats *st, const char *name)
 			    &vscmi_latency_fops);
 	debugfs_create_atomic_t("inject_evt_post_errors", 0600, st->dir,
 				&st->inject_post_errors);
+	debugfs_create_atomic_t("inject_restore_delay_ms", 0600, st->dir,
+				&st->inject_restore_delay_ms);
 }
 
 /**

@@ -11,8 +11,16 @@
 #   BENCH_ASYNC=N         delayed-response round trips
 #   BENCH_RATES="..."     notification emit rates (per s), BENCH_NS s each
 #   BENCH_EXTRA=0|1       also the raw virtqueue floor (vscmi_raw, sleeping
-#                         and busy-waiting for the reply), and our
-#                         module's atomic and polling modes
+#                         and busy-waiting for the reply), our module's
+#                         atomic and polling modes, and its round trips
+#                         with spin_us=0 (no reply spin)
+# Guest CPU time per command of the round-trip loops: /proc/stat busy time
+# (user, nice, system, irq, softirq, steal of every CPU, USER_HZ 100 ticks)
+# around the loop, less what the idle guest accrues in as long (measured
+# once per boot over 5 s before the loops: on a loaded host a descheduled
+# vCPU counts busy time), divided by its commands ("VSCMI-BENCH LABEL-cpu
+# bench cpu op=clock cmds=N busy_ticks=T wall_cs=W base_ticks_per_s=B
+# gross_ns_per_cmd=G cpu_ns_per_cmd=C").
 # Every exerciser "# bench" / "# hist" line goes to the console as
 # "VSCMI-BENCH LABEL bench|hist ..."; the host (tests/bench/host-during.sh)
 # acts on the "VSCMI-NOTE bench-mark NAME" lines (the guest pauses after
@@ -95,6 +103,40 @@ kmsg_ts() {
 	dmesg | grep -- "$1" | tail -n 1 | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p'
 }
 
+# cpu_busy: busy ticks of all CPUs so far (/proc/stat "cpu" line)
+cpu_busy() {
+	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
+}
+
+# uptime_cs: centiseconds since boot
+uptime_cs() {
+	awk '{ sub(/\./, "", $1); print $1 + 0 }' /proc/uptime
+}
+
+# cpu_base: busy ticks per second of the idle guest (CPU_BASE)
+cpu_base() {
+	_b0=$(cpu_busy) _t0=$(uptime_cs)
+	sleep 5
+	_b1=$(cpu_busy) _t1=$(uptime_cs)
+	CPU_BASE=$(awk -v b=$((_b1 - _b0)) -v t=$((_t1 - _t0)) 'BEGIN { printf "%.3f", (t > 0 ? b * 100 / t : 0) }')
+	note "bench: idle guest busy time $CPU_BASE ticks/s"
+}
+
+# bench_cpu LABEL N COMMAND...: bench_cmd, and the guest CPU time it took
+# per command (N commands), gross and net of the idle rate
+bench_cpu() {
+	_cl=$1 _cn=$2
+	shift 2
+	_c0=$(cpu_busy) _t0=$(uptime_cs)
+	bench_cmd "$_cl" "$@"
+	_c1=$(cpu_busy) _t1=$(uptime_cs)
+	echo "VSCMI-BENCH $_cl-cpu bench cpu op=clock cmds=$_cn busy_ticks=$((_c1 - _c0))" \
+		"wall_cs=$((_t1 - _t0)) base_ticks_per_s=$CPU_BASE" \
+		"$(awk -v b=$((_c1 - _c0)) -v w=$((_t1 - _t0)) -v r="$CPU_BASE" -v n="$_cn" 'BEGIN {
+			net = b - r * w / 100; if (net < 0) net = 0
+			printf "gross_ns_per_cmd=%d cpu_ns_per_cmd=%d", b * 10000000 / n, net * 10000000 / n }')"
+}
+
 # load MODULE [PARAMS]: load the transport, wait for SCMI and the exerciser.
 load() {
 	_m=$1
@@ -134,9 +176,25 @@ else
 fi
 
 # --- round trip, with the platform's service time --------------------------
+cpu_base
 mark rtt-begin
-bench_cmd rtt "bench rtt $BENCH_RTT clock"
+bench_cpu rtt "$BENCH_RTT" "bench rtt $BENCH_RTT clock"
 mark rtt-end
+note "bench: spin_us=$(cat /sys/module/virtio_scmi/parameters/spin_us 2>/dev/null || echo n/a) kernel $(uname -v | grep -o 'PREEMPT[_A-Z]*' | head -n 1)"
+
+# --- ours without the reply spin (then back to the defaults) ---------------
+if [ "$BENCH_EXTRA" = 1 ]; then
+	if rmmod "$BENCH_T" 2>/tmp/rm.err && out=$(load "$BENCH_T" spin_us=0); then
+		bench_cpu rtt_nospin "$BENCH_RTT" "bench rtt $BENCH_RTT clock"
+	else
+		result_fail rtt_nospin "$(cat /tmp/rm.err 2>/dev/null) ${out:-}"
+	fi
+	rmmod "$BENCH_T" 2>/dev/null
+	if ! out=$(load "$BENCH_T"); then
+		result_fail reload "$out"
+		exit 1
+	fi
+fi
 
 # --- throughput -------------------------------------------------------------
 for t in $BENCH_TP; do
@@ -172,7 +230,9 @@ if [ "$BENCH_EXTRA" = 1 ]; then
 		result_fail raw "$(cat /tmp/rm.err /tmp/mp.err 2>/dev/null | tr '\n' ' ')"
 	fi
 	# --- our atomic and polling modes --------------------------------
-	if out=$(load "$BENCH_T" atomic=1); then
+	if uname -v | grep -q PREEMPT_RT; then
+		result_skip atomic "atomic=1 is refused on PREEMPT_RT (README: PREEMPT_RT)"
+	elif out=$(load "$BENCH_T" atomic=1); then
 		bench_cmd atomic "bench rtt $BENCH_XRTT atomic"
 		rmmod "$BENCH_T"
 	else

@@ -79,6 +79,15 @@ row1() { # row1 LABEL OURS DIV DEC NOTE: ours alone
 		row "round trip $p (us), clock rate get, $(med ours rtt n) calls" \
 			"$(med ours rtt "${p}_ns")" "$(med upstream rtt "${p}_ns")" 1000 1
 	done
+	row "guest CPU per command (us), round-trip loop, net of the idle guest's rate" \
+		"$(med ours rtt-cpu cpu_ns_per_cmd)" "$(med upstream rtt-cpu cpu_ns_per_cmd)" 1000 1
+	row "guest CPU per command (us), round-trip loop, gross (/proc/stat busy time)" \
+		"$(med ours rtt-cpu gross_ns_per_cmd)" "$(med upstream rtt-cpu gross_ns_per_cmd)" 1000 1
+	for p in p50 p99; do
+		row1 "round trip $p (us), spin_us=0 (no reply spin)" "$(med ours rtt_nospin "${p}_ns")" 1000 1 "n/a: no reply spin"
+	done
+	row1 "guest CPU per command (us), spin_us=0, net" "$(med ours rtt_nospin-cpu cpu_ns_per_cmd)" 1000 1 "n/a: no reply spin"
+	row1 "guest CPU per command (us), spin_us=0, gross" "$(med ours rtt_nospin-cpu gross_ns_per_cmd)" 1000 1 "n/a: no reply spin"
 	for t in 1 2 4; do
 		row "throughput, $t caller$([ "$t" = 1 ] || echo s) (commands/s)" \
 			"$(med ours "tp$t" ops_per_s)" "$(med upstream "tp$t" ops_per_s)" 1 0

@@ -600,6 +600,61 @@ fault_tests() {
 	vcall sensor 1 0
 	ft_want "async read (delayed response on the refilled eventq)" "$C_OK" 1
 	ft_end --applied $((_eb + 20))
+
+	restore_test
+}
+
+# Restore with commands being sent (issue 16, finding 4): the SCMI
+# instance is never frozen, and vscmi_traffic's kernel threads (not
+# freezable) send all through a suspend-to-idle at pm_test "devices",
+# which freezes and restores the device (reset: no No_Soft_Reset in this
+# boot).  The module's test hook holds the restore 500 ms between the new
+# queues and DRIVER_OK.  The platform counts commands already available
+# when a fresh cmdq ring starts (cmdq_before_ready: made available, and
+# notified, before DRIVER_OK; tests/platform/plat.c cb_queue_start).
+# Regression: the channel accepted commands from the new queue on, so
+# commands of that window were kicked before DRIVER_OK.
+restore_test() {
+	if [ ! -w /sys/power/pm_test ] || ! grep -qw freeze /sys/power/state; then
+		result_skip restore-before-ready "no pm_test suspend-to-idle in this kernel (CONFIG_PM_DEBUG, CONFIG_SUSPEND)"
+		return 0
+	fi
+	ft_begin restore-before-ready
+	_hook=${STATS%/stats}/inject_restore_delay_ms
+	VT=/sys/kernel/debug/vscmi_traffic
+	if ! modprobe vscmi_traffic 2>/tmp/mp.err || ! wait_for $VT/control 10; then
+		ft_err "vscmi_traffic: $(cat /tmp/mp.err)"
+	elif ! echo 500 >"$_hook" 2>/tmp/inj.err; then
+		ft_err "restore delay hook: $(cat /tmp/inj.err)"
+	else
+		# clock and perf reads only: the device reset puts the platform's
+		# configured power states back, and 7.x's genpd switched an
+		# unused domain off before (an answer that differs, not a wrong one)
+		echo "start 0 100 3" >$VT/control
+		_c0=$(awk '$1 == "calls" { print $2 }' $VT/stats)
+		sleep 1
+		_c1=$(awk '$1 == "calls" { print $2 }' $VT/stats)
+		[ "$_c1" -gt "$_c0" ] || ft_err "background traffic: no call in 1 s ($(tr '\n' ' ' <$VT/stats))"
+		host "=cmdq_before_ready"
+		_d=/sys/module/suspend/parameters/pm_test_delay
+		[ -w $_d ] && echo 0 >$_d
+		echo devices >/sys/power/pm_test
+		_dm0=$(dmesg | wc -l)
+		echo freeze >/sys/power/state 2>/tmp/pm.err || ft_err "echo freeze: $(cat /tmp/pm.err)"
+		echo none >/sys/power/pm_test
+		sleep 1
+		_c2=$(awk '$1 == "calls" { print $2 }' $VT/stats)
+		echo stop >$VT/control
+		note "fault $FT_NAME: traffic $(tr '\n' ' ' <$VT/stats | cut -c1-300)"
+		ft_want "restore delay applied (hook read back)" "$(cat "$_hook")" 0
+		dmesg | sed "1,${_dm0}d" | grep -q 'restore waits 500 ms before DRIVER_OK' ||
+			ft_err "no restore ran the hook's delay (dmesg: $(dmesg | sed "1,${_dm0}d" | grep -i 'virtio\|scmi\|PM:' | head -n 4 | tr '\n' ' '))"
+		[ "$_c2" -gt "$_c1" ] || ft_err "background traffic: no call after the restore"
+		ft_want "traffic answers to the wrong caller" "$(awk '$1 == "wrong" { print $2 }' $VT/stats)" 0
+		host cmdq_before_ready
+		ft_want "platform cmdq_before_ready (commands sent before DRIVER_OK)" "$HOST_D" 0
+	fi
+	ft_end
 }
 
 # --- platform killed and restarted ------------------------------------------

@@ -156,6 +156,21 @@ static void cb_queue_start(struct vu *vu, unsigned int idx)
 
 	LOG_INFO("queue %u started (size %u, last_avail %u, used %u)", idx, vu->vq[idx].num,
 		 vu->vq[idx].last_avail, vu->vq[idx].used_idx);
+	/*
+	 * A ring starts at the driver's DRIVER_OK (QEMU sends the ring and
+	 * SET_VRING_ENABLE from the status write, and waits for the enable's
+	 * acknowledgement before the write returns).  On a fresh ring (base
+	 * and used index 0: a reset device, not a back-end reconnect, whose
+	 * ring keeps the commands in flight) a command already available
+	 * was made available, and notified, before DRIVER_OK: the driver
+	 * broke the virtio rule "no notification before DRIVER_OK" (QEMU
+	 * drops such a notification; a device that relies on notifications
+	 * never answers the command).  Counted as cmdq_before_ready.
+	 */
+	if (idx == 0 && !vu->vq[0].last_avail && !vu->vq[0].used_idx && vq_has_avail(&vu->vq[0])) {
+		p->st.cmdq_before_ready++;
+		LOG_ERR("cmdq: commands available when the ring started (DRIVER_OK): sent before DRIVER_OK");
+	}
 	if (idx == 0)
 		plat_process_cmdq(p);
 	else
@@ -612,6 +627,7 @@ static void print_stats(struct plat *p, FILE *out)
 	fprintf(out, "responses_empty %" PRIu64 "\n", s->responses_empty);
 	fprintf(out, "held %u\n", p->nheld);
 	fprintf(out, "held_dropped %" PRIu64 "\n", s->dropped_held);
+	fprintf(out, "cmdq_before_ready %" PRIu64 "\n", s->cmdq_before_ready);
 	fprintf(out, "notifications_sent %" PRIu64 "\n", s->notifications_sent);
 	fprintf(out, "notifications_dropped %" PRIu64 "\n",
 		p->engine ? scmi_engine_notifications_dropped(p->engine) : 0);

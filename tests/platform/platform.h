@@ -506,6 +506,7 @@ struct plat_stats {
 	uint64_t notifications_sent, delayed_sent, p2a_injected, p2a_truncated;
 	uint64_t bad_chains, bad_eventq;
 	uint64_t dropped_held;
+	uint64_t cmdq_before_ready;
 	uint64_t connections;
 	struct lat engine, chain;
 };

@@ -59,12 +59,28 @@ expect_eq traffic/inflight_zero "$(vs_stat inflight)" 0
 # removal through the slot's sysfs power file instead, which does the same
 # removal at once.  Then the host's device_add plugs a new device, pciehp
 # enumerates it and the guest waits until both test drivers are bound.
+#
+# Not on PREEMPT_RT: there every interrupt handler is forced into a thread,
+# and pciehp's removal request (sysfs power, and the attention button's own
+# 5 s timer alike: pciehp_request() -> irq_wake_thread()) wakes the thread
+# of the primary handler pciehp_isr(), which finds no Slot Status event and
+# returns IRQ_NONE, so the IRQ thread pciehp_ist() that would remove the
+# device never runs and the requester waits forever (the kernel's, seen in
+# 6.12-rt: "task sh blocked for more than 120 seconds" at the slot power
+# write; the same on a non-RT kernel booted with threadirqs).
+hp_skip=
+uname -v | grep -q PREEMPT_RT &&
+	hp_skip="PREEMPT_RT: pciehp's removal request wakes the forced-threaded pciehp_isr, not pciehp_ist, and never completes (kernel; see tests/robust/stress-guest.sh)"
 slot=
 for s in /sys/bus/pci/slots/*; do
 	[ -w "$s/power" ] && { slot=$s; break; }
 done
 presses() { dmesg | grep -c 'Button press: will power off'; }
-if [ "$RB_HOTPLUGS" -gt 0 ] && [ -z "$slot" ]; then
+if [ "$RB_HOTPLUGS" -gt 0 ] && [ -n "$hp_skip" ]; then
+	for _n in hotplug/cycles hotplug/protocol_devices_released hotplug/traffic_answers hotplug/exerciser_all_after; do
+		result_skip "$_n" "$hp_skip"
+	done
+elif [ "$RB_HOTPLUGS" -gt 0 ] && [ -z "$slot" ]; then
 	result_fail hotplug/slot "no hotplug slot in /sys/bus/pci/slots (pciehp)"
 elif [ "$RB_HOTPLUGS" -gt 0 ]; then
 	note "hotplug slot $slot: $(cat "$slot/address" 2>/dev/null)"

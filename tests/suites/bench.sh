@@ -11,7 +11,8 @@
 # Each boot runs tests/bench/guest-bench.sh (load -> ready, slab growth on
 # load and probe, round trips, throughput with 1/2/4 callers, delayed
 # responses, notifications at increasing emit rates; on our boots also the
-# raw virtqueue floor and the atomic and polling modes), with
+# raw virtqueue floor, the atomic and polling modes and round trips with
+# spin_us=0; both: the guest CPU time per command of the round-trip loops), with
 # tests/bench/host-during.sh driving the platform.  Odd rounds boot ours
 # first, even rounds the upstream transport.  Fails: a boot's checks, its
 # host helper's status, a round or notification step without figures,

@@ -14,7 +14,11 @@
 #                 (param/NAME=VALUE: refused with the module's message),
 #                 valid non-default ones (param-valid/...), then one test
 #                 per fault, armed and cleared from the host through the
-#                 control channel of tests/faults/host.sh
+#                 control channel of tests/faults/host.sh; the last,
+#                 restore-before-ready, suspends (pm_test devices) with
+#                 vscmi_traffic sending and the restore held 500 ms before
+#                 DRIVER_OK (module test hook): the platform must see no
+#                 command on a fresh cmdq before DRIVER_OK
 #   faults-restart the platform killed (SIGKILL) while commands are in
 #                 flight and a new one started on the same socket
 #   faults-devices a device without P2A (single queue), a second SCMI
@@ -36,6 +40,7 @@
 # (600 s per boot).
 
 declare -F guest_boot >/dev/null || . "$TESTS/lib/guest.sh"
+declare -F rb_build >/dev/null || . "$TESTS/robust/host-lib.sh"
 [ -r "$TESTS/lib/module.sh" ] && ! declare -F module_build >/dev/null &&
 	. "$TESTS/lib/module.sh"
 
@@ -222,10 +227,16 @@ _faults_kernel() {
 		t_fail "faults/$k/module_build" "$(tail -n 1 "$bdir/module.err")"
 		return
 	fi
+	# vscmi_traffic (tests/robust) for restore-before-ready: kernel threads
+	# that send through a suspend
+	if ! RB_BDIR=$bdir _rb_build_cached "$k" robust 2>"$bdir/robust.err"; then
+		t_fail "faults/$k/traffic_build" "$(tail -n 1 "$bdir/robust.err")"
+		return
+	fi
 
 	script=$(_faults_script "$bdir" main)
 	GUEST_SCMI_PROTOCOLS=$FAULTS_PROTOCOLS guest_boot --kernel "$k" --name faults-main \
-		--script "$script" --modules "$ko $ex" --no-autoload --timeout "$to" \
+		--script "$script" --modules "$ko $ex $bdir/robust/vscmi_traffic.ko" --no-autoload --timeout "$to" \
 		--during "bash '$TESTS/faults/host.sh'"
 	wall=$(cat "$GUEST_DIR/wall" 2>/dev/null)
 	t_note "faults/$k: main boot ${GUEST_STATUS} after ${wall%.*} s ($GUEST_DIR)"

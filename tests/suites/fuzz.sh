@@ -4,7 +4,8 @@
 # The "fuzz" suite: our virtio_scmi against a platform that mutates what
 # it sends.
 #
-#   suite_fuzz KERNEL...      (the primary kernels unless --kernel given)
+#   suite_fuzz KERNEL...      (suite_kernels: "long fuzz:" or primary kernels
+#                             unless --kernel given)
 #
 # One boot per kernel (2 vCPUs), guest script tests/robust/fuzz-guest.sh.
 # The platform's "fuzz SEED RATE" mode (tests/platform) mutates responses,

@@ -3,7 +3,8 @@
 #
 # The "stress" suite: our virtio_scmi under load and under removal.
 #
-#   suite_stress KERNEL...    (the primary kernels unless --kernel given)
+#   suite_stress KERNEL...    (suite_kernels: "long stress:" or primary kernels
+#                             unless --kernel given)
 #
 # One boot per kernel (vhost-user-scmi-pci behind a hotplug-capable
 # pcie-root-port, 2 vCPUs), guest script tests/robust/stress-guest.sh:
@@ -29,6 +30,9 @@
 # checked where the kernel has it (Debian's do not: a skip).
 # VSCMI_STRESS_TIMEOUT: boot timeout (default from the counts, sized for
 # a loaded 2-core host: 19 s a hot-unplug cycle was seen).
+# VSCMI_STRESS_APPEND: extra guest kernel command line (diagnosis, e.g.
+# "loglevel=7 sysctl.kernel.hung_task_timeout_secs=30": a hung task's stack
+# on the console).
 
 declare -F rb_build >/dev/null || . "$TESTS/robust/host-lib.sh"
 
@@ -40,7 +44,7 @@ _stress_kernel() {
 	script=$RB_BDIR/stress.sh
 	rb_script "$script" "RB_TRAFFIC_S=$traffic RB_HOTPLUGS=$hp RB_RELOADS=$rl" "$RB_DIR/stress-guest.sh"
 	GUEST_SCMI_PROTOCOLS=$RB_PROTOCOLS guest_boot --kernel "$k" --name stress --script "$script" --modules "$RB_MODULES" \
-		--smp 2 --mem 512 --timeout "$to" \
+		--smp 2 --mem 512 --timeout "$to" ${VSCMI_STRESS_APPEND:+--append "$VSCMI_STRESS_APPEND"} \
 		--during "python3 '$RB_DIR/host-stress.py' $hp $((300 + traffic))"
 	t_note "stress/$k: boot ${GUEST_STATUS} after $(rb_guest_wall) s ($GUEST_DIR)"
 	rb_notes "$GUEST_DIR" '\(traffic\|hotplug\|reload\|virtio_scmi\):'
