@@ -92,6 +92,10 @@ _pm_consumer_check() {
 		return
 	fi
 	$_PMC_PASS "$pre/platform_log"
+	if [ "$name" = image ]; then
+		_pm_consumer_image "$k" "$f" "$cycles"
+		return
+	fi
 	out=$(awk -v cycles="$cycles" -v groups="$groups" '
 		function ev() {
 			if ($2 == "power" && $3 == 0 && $5 == "state") return ($7 == "off" ? "P-" : "P+")
@@ -125,20 +129,21 @@ _pm_consumer_check() {
 			print "off " off
 			print "first " all[1]
 		}' "$f")
-	local marks bad off
-	if [ "$name" = image ]; then
-		_pm_consumer_image "$k" "$f" "$cycles"
-		return
-	fi
-	marks=$(sed -n 's/^marks //p' <<<"$out")
+	local bad off
 	bad=$(sed -n 's/^bad //p' <<<"$out")
 	off=$(sed -n 's/^off //p' <<<"$out")
 	t_note "pm/$k: consumer/$name: cycle 1 changes (agent): $(sed -n 's/^first //p' <<<"$out")"
-	if [ "$marks" = $((2 * cycles)) ]; then $_PMC_PASS "$pre/platform_marks"; else
-		$_PMC_FAIL "$pre/platform_marks" "$marks reset pulses of the guest in the state log, want $((2 * cycles)) ($f)"; fi
+	_pm_consumer_marks "$pre" "$(sed -n 's/^marks //p' <<<"$out")" "$cycles" "$f"
 	if [ -z "$bad" ]; then $_PMC_PASS "$pre/platform_sequence"; else $_PMC_FAIL "$pre/platform_sequence" "$bad ($f)"; fi
 	if [ -z "$off" ]; then $_PMC_PASS "$pre/platform_on_after"; else $_PMC_FAIL "$pre/platform_on_after" "$off ($f)"; fi
 	_pm_consumer_order "$k" "$name" "$f"
+}
+
+# _pm_consumer_marks PRE MARKS CYCLES LOG: the guest pulsed the consumer's
+# reset line before and after each of its CYCLES cycles
+_pm_consumer_marks() {
+	if [ "$2" = $((2 * $3)) ]; then $_PMC_PASS "$1/platform_marks"; else
+		$_PMC_FAIL "$1/platform_marks" "$2 reset pulses of the guest in the state log, want $((2 * $3)) ($4)"; fi
 }
 
 # _pm_consumer_image K LOG CYCLES: the consumer's hibernation image cycles
@@ -189,9 +194,7 @@ _pm_consumer_image() {
 			print "first " all[1]
 		}' "$f")
 	t_note "pm/$k: consumer/image: cycle 1 changes (agent): $(sed -n 's/^first //p' <<<"$out")"
-	n=$(sed -n 's/^marks //p' <<<"$out")
-	if [ "$n" = $((2 * cycles)) ]; then t_pass "$pre/platform_marks"; else
-		t_fail "$pre/platform_marks" "$n reset pulses of the guest in the state log, want $((2 * cycles)) ($f)"; fi
+	_pm_consumer_marks "$pre" "$(sed -n 's/^marks //p' <<<"$out")" "$cycles" "$f"
 	n=$(sed -n 's/^bad //p' <<<"$out")
 	if [ -z "$n" ]; then t_pass "$pre/platform_refused_then_reset"; else
 		t_fail "$pre/platform_refused_then_reset" "$n ($f)"; fi
