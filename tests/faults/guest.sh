@@ -631,9 +631,9 @@ restore_test() {
 		# configured power states back, and 7.x's genpd switched an
 		# unused domain off before (an answer that differs, not a wrong one)
 		echo "start 0 100 3" >$VT/control
-		_c0=$(awk '$1 == "calls" { print $2 }' $VT/stats)
+		_c0=$(stat_of $VT/stats calls)
 		sleep 1
-		_c1=$(awk '$1 == "calls" { print $2 }' $VT/stats)
+		_c1=$(stat_of $VT/stats calls)
 		[ "$_c1" -gt "$_c0" ] || ft_err "background traffic: no call in 1 s ($(tr '\n' ' ' <$VT/stats))"
 		host "=cmdq_before_ready"
 		_d=/sys/module/suspend/parameters/pm_test_delay
@@ -643,14 +643,14 @@ restore_test() {
 		echo freeze >/sys/power/state 2>/tmp/pm.err || ft_err "echo freeze: $(cat /tmp/pm.err)"
 		echo none >/sys/power/pm_test
 		sleep 1
-		_c2=$(awk '$1 == "calls" { print $2 }' $VT/stats)
+		_c2=$(stat_of $VT/stats calls)
 		echo stop >$VT/control
 		note "fault $FT_NAME: traffic $(tr '\n' ' ' <$VT/stats | cut -c1-300)"
 		ft_want "restore delay applied (hook read back)" "$(cat "$_hook")" 0
 		dmesg | sed "1,${_dm0}d" | grep -q 'restore waits 500 ms before DRIVER_OK' ||
 			ft_err "no restore ran the hook's delay (dmesg: $(dmesg | sed "1,${_dm0}d" | grep -i 'virtio\|scmi\|PM:' | head -n 4 | tr '\n' ' '))"
 		[ "$_c2" -gt "$_c1" ] || ft_err "background traffic: no call after the restore"
-		ft_want "traffic answers to the wrong caller" "$(awk '$1 == "wrong" { print $2 }' $VT/stats)" 0
+		ft_want "traffic answers to the wrong caller" "$(stat_of $VT/stats wrong)" 0
 		host cmdq_before_ready
 		ft_want "platform cmdq_before_ready (commands sent before DRIVER_OK)" "$HOST_D" 0
 	fi
