@@ -230,7 +230,7 @@ if [ "$BENCH_EXTRA" = 1 ]; then
 		result_fail raw "$(cat /tmp/rm.err /tmp/mp.err 2>/dev/null | tr '\n' ' ')"
 	fi
 	# --- our atomic and polling modes --------------------------------
-	if uname -v | grep -q PREEMPT_RT; then
+	if is_preempt_rt; then
 		result_skip atomic "atomic=1 is refused on PREEMPT_RT (README: PREEMPT_RT)"
 	elif out=$(load "$BENCH_T" atomic=1); then
 		bench_cmd atomic "bench rtt $BENCH_XRTT atomic"
