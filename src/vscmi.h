@@ -153,6 +153,8 @@ struct vscmi_msg {
  * @invalid: invalid device messages, by enum vscmi_invalid
  * @no_chan: P2A messages dropped because no SCMI channel was attached
  * @send_errors: commands refused (no buffer, queue full, device stopped)
+ * @handback_waits: sends that found no free buffer while a delivery was
+ *	still handing one back, and waited for it (vscmi_chan_send())
  * @evt_refills: event buffers (re)posted to the eventq
  * @evt_refill_errors: event buffers that could not be reposted
  * @evt_refill_retries: event buffers posted by the refill work after an
@@ -163,6 +165,10 @@ struct vscmi_msg {
  *	the next restore waits this long between giving the channels their
  *	new queues and DRIVER_OK, to widen the window in which a command
  *	must be refused (read back as 0 once applied)
+ * @inject_slow_handbacks: test hook (debugfs "inject_slow_handbacks"): the
+ *	next this many deliveries of a command's reply pause
+ *	VSCMI_INJECT_HANDBACK_MS after the caller has been woken, before the
+ *	buffer goes back to the pool
  * @inflight: commands currently owned by the device
  * @inflight_peak: highest @inflight seen
  * @lat: round-trip histogram, bucket i counts 2^i <= ns < 2^(i+1)
@@ -176,9 +182,10 @@ struct vscmi_stats {
 	atomic64_t late, aborted;
 	atomic64_t invalid[VSCMI_INV_NR];
 	atomic64_t no_chan, send_errors, evt_refills, evt_refill_errors;
-	atomic64_t evt_refill_retries;
+	atomic64_t evt_refill_retries, handback_waits;
 	atomic_t inject_post_errors;
 	atomic_t inject_restore_delay_ms;
+	atomic_t inject_slow_handbacks;
 	atomic64_t sleep_polled, sleep_poll_timeouts;
 	atomic_t inflight, inflight_peak;
 	atomic64_t lat[VSCMI_LAT_BUCKETS];
@@ -215,6 +222,7 @@ typedef void (*vscmi_deliver_t)(void *ctx, struct vscmi_chan *chan, u32 hdr,
 /* vscmi_chan_send() flags */
 #define VSCMI_SEND_POLLED	BIT(0)	/* the caller polls for the reply */
 #define VSCMI_SEND_ASYNC	BIT(1)	/* a delayed response will follow */
+#define VSCMI_SEND_MAY_SLEEP	BIT(2)	/* the caller is allowed to sleep */
 
 /**
  * enum vscmi_await_state - what a token's delayed response may do

@@ -108,6 +108,7 @@
  */
 
 #include <linux/bitfield.h>
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/jiffies.h>
@@ -115,6 +116,7 @@
 #include <linux/slab.h>
 #include <linux/unaligned.h>
 #include <linux/virtio.h>
+#include <linux/wait.h>
 
 #include "vscmi.h"
 #include "vscmi_trace.h"
@@ -127,9 +129,22 @@
 /* How long the refill work waits before it posts failed event buffers again */
 #define VSCMI_REFILL_DELAY_MS	10
 
+/*
+ * How long a sender that may sleep waits for running deliveries to hand
+ * back their buffers (vscmi_chan_send()); a delivery that takes longer
+ * than this is stuck, and the send fails as without the wait.
+ */
+#define VSCMI_HANDBACK_WAIT_MS	100
+
+/* How long a delivery pauses for the test hook inject_slow_handbacks */
+#define VSCMI_INJECT_HANDBACK_MS	5
+
 static void vscmi_evt_deliver(struct vscmi_chan *ch, struct vscmi_msg *m,
 			      u32 hdr, bool busy);
 static void vscmi_cmd_one(struct vscmi_chan *ch, struct vscmi_msg *m);
+static int vscmi_send_try(struct vscmi_chan *ch, u32 hdr, const void *payload,
+			  size_t len, void *cookie, unsigned int flags,
+			  struct vscmi_msg **out, void **publish);
 
 static unsigned int vscmi_tok(u32 hdr)
 {
@@ -496,10 +511,13 @@ static void vscmi_deliver_put(struct vscmi_chan *ch, struct vscmi_msg *m,
 	if (!ch->is_event)
 		p = vscmi_unbusy_locked(ch, m->req_hdr, m);
 	vscmi_put_locked(ch, m, VSCMI_REF_DELIVER);
+	/* a command buffer back in the pool: a sender may wait for it */
+	wake = !ch->is_event && !m->refs;
 	if (repost && !m->refs && ch->ready && ch->vq &&
 	    !vscmi_evt_post_locked(ch, m))
 		kick = vscmi_kick_prepare_locked(ch);
-	wake = !--ch->deliveries;
+	if (!--ch->deliveries)
+		wake = true;
 	spin_unlock_irqrestore(&ch->lock, flags);
 	vscmi_kick_finish(ch, kick);
 	if (wake)
@@ -576,6 +594,8 @@ static void vscmi_cmd_one(struct vscmi_chan *ch, struct vscmi_msg *m)
 		 * put below, so the store cannot hit a reused buffer.
 		 */
 		smp_store_release(&m->done, true);
+		if (atomic_add_unless(&ch->stats->inject_slow_handbacks, -1, 0))
+			mdelay(VSCMI_INJECT_HANDBACK_MS);
 		vscmi_deliver_put(ch, m, false);
 	} else if (bound && !polled) {
 		atomic64_inc(&ch->stats->no_chan);
@@ -727,8 +747,18 @@ void vscmi_chan_vq_done(struct vscmi_chan *ch)
  *	semantics) before the device can see the command, for a consumer
  *	that must find it from another CPU as soon as the reply is in
  *
- * Context: any; does not sleep or allocate (the driver does not negotiate
- * VIRTIO_RING_F_INDIRECT_DESC, so no descriptor table is allocated).
+ * A buffer goes back to the pool when both its caller and the delivery of
+ * its reply are done with it, and the caller, woken by that delivery, can
+ * release it and send its next command on another CPU before the
+ * delivery has returned: the pool (as many buffers as the core may have
+ * commands in flight) is then empty for a moment.  With
+ * VSCMI_SEND_MAY_SLEEP such a send waits, at most
+ * VSCMI_HANDBACK_WAIT_MS, for the deliveries running to hand their
+ * buffers back (counted in handback_waits); without it, it fails.
+ *
+ * Context: any; does not allocate (the driver does not negotiate
+ * VIRTIO_RING_F_INDIRECT_DESC, so no descriptor table is allocated), and
+ * sleeps only with VSCMI_SEND_MAY_SLEEP.
  * Return: 0, -ENODEV if the device is stopped, -EBUSY if the token is
  * already in flight, -ENOBUFS if no buffer or ring slot is free,
  * -EMSGSIZE if the parameters do not fit.
@@ -736,6 +766,34 @@ void vscmi_chan_vq_done(struct vscmi_chan *ch)
 int vscmi_chan_send(struct vscmi_chan *ch, u32 hdr, const void *payload,
 		    size_t len, void *cookie, unsigned int flags,
 		    struct vscmi_msg **out, void **publish)
+{
+	long left = msecs_to_jiffies(VSCMI_HANDBACK_WAIT_MS);
+	bool waited = false;
+	int ret;
+
+	for (;;) {
+		ret = vscmi_send_try(ch, hdr, payload, len, cookie, flags, out,
+				     publish);
+		if (ret != -ENOBUFS || !(flags & VSCMI_SEND_MAY_SLEEP) ||
+		    !READ_ONCE(ch->deliveries) || left <= 0)
+			break;
+		might_sleep();
+		if (!waited)
+			atomic64_inc(&ch->stats->handback_waits);
+		waited = true;
+		left = wait_event_timeout(ch->idle,
+					  !READ_ONCE(ch->deliveries) ||
+					  !list_empty_careful(&ch->free), left);
+	}
+	if (ret)
+		atomic64_inc(&ch->stats->send_errors);
+	return ret;
+}
+
+/* One attempt of vscmi_chan_send(), never sleeping. */
+static int vscmi_send_try(struct vscmi_chan *ch, u32 hdr, const void *payload,
+			  size_t len, void *cookie, unsigned int flags,
+			  struct vscmi_msg **out, void **publish)
 {
 	struct scatterlist sg_out, sg_in, *sgs[] = { &sg_out, &sg_in };
 	unsigned int tok = FIELD_GET(VSCMI_TOKEN_BITS, hdr);
@@ -814,7 +872,6 @@ int vscmi_chan_send(struct vscmi_chan *ch, u32 hdr, const void *payload,
 
 err:
 	spin_unlock_irqrestore(&ch->lock, irqflags);
-	atomic64_inc(&ch->stats->send_errors);
 	return ret;
 }
 

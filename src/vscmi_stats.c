@@ -12,6 +12,9 @@
  *   /sys/kernel/debug/virtio_scmi/<device>/inject_restore_delay_ms
  *	test hook: the next restore waits that long before DRIVER_OK, with
  *	the channels on their new queues (commands must still be refused)
+ *   /sys/kernel/debug/virtio_scmi/<device>/inject_slow_handbacks
+ *	test hook: that many next deliveries of a reply hold its buffer a
+ *	little after waking the caller, as a delivery preempted there would
  *
  * Counters are atomics updated without any lock on the message path.
  */
@@ -61,6 +64,7 @@ static int vscmi_stats_show(struct seq_file *s, void *unused)
 		vscmi_show(s, vscmi_invalid_names[i], &st->invalid[i]);
 	vscmi_show(s, "no_chan", &st->no_chan);
 	vscmi_show(s, "send_errors", &st->send_errors);
+	vscmi_show(s, "handback_waits", &st->handback_waits);
 	vscmi_show(s, "evt_refills", &st->evt_refills);
 	vscmi_show(s, "evt_refill_errors", &st->evt_refill_errors);
 	vscmi_show(s, "evt_refill_retries", &st->evt_refill_retries);
@@ -131,6 +135,8 @@ void vscmi_stats_init(struct vscmi_stats *st, const char *name)
 				&st->inject_post_errors);
 	debugfs_create_atomic_t("inject_restore_delay_ms", 0600, st->dir,
 				&st->inject_restore_delay_ms);
+	debugfs_create_atomic_t("inject_slow_handbacks", 0600, st->dir,
+				&st->inject_slow_handbacks);
 }
 
 /**

@@ -195,8 +195,14 @@ static int vscmi_send_message(struct scmi_chan_info *cinfo,
 
 	if (!ch)
 		return -ENODEV;
+	/*
+	 * The core sleeps for a reply it does not poll (and sends it from
+	 * a context that may): such a send may wait for a buffer.
+	 */
 	if (xfer->hdr.poll_completion)
 		flags |= VSCMI_SEND_POLLED;
+	else
+		flags |= VSCMI_SEND_MAY_SLEEP;
 	/* do_xfer_with_response() sets it before sending, clears it after */
 	if (READ_ONCE(xfer->async_done))
 		flags |= VSCMI_SEND_ASYNC;

@@ -304,6 +304,51 @@ param_valid() {
 	rmmod virtio_scmi 2>/dev/null
 }
 
+# A reply's delivery that wakes its caller and is held before it hands the
+# buffer back to the pool (CI on 228e622: with max_msg=1, one clock read
+# in ten failed with -ENOBUFS): the caller's next command must wait for
+# the buffer, not fail.  max_msg=1 makes the pool one buffer, spin_us=0
+# makes the caller sleep so that the interrupt delivers, and the module's
+# test hook holds each delivery 5 ms after the wake-up.  The reads run
+# pinned to each CPU in turn: on the one that does not take the interrupt
+# the caller runs during the hold, and the module counts the sends that
+# waited (handback_waits), so the test knows the case was reached.
+handback_test() {
+	_t=param-valid/max_msg=1-handback
+	FT_ERR=
+	rmmod virtio_scmi 2>/dev/null
+	if ! out=$(load_good max_msg=1 spin_us=0); then
+		result_fail "$_t" "$out"
+		rmmod virtio_scmi 2>/dev/null
+		return
+	fi
+	find_stats
+	_hook=${STATS%/stats}/inject_slow_handbacks
+	_w0=$(stat_of "$STATS" handback_waits)
+	_e0=$(stat_of "$STATS" send_errors)
+	if ! echo 100 >"$_hook" 2>/tmp/inj.err; then
+		ft_err "handback hook: $(cat /tmp/inj.err)"
+	else
+		for _m in 1 2; do
+			taskset -p "$_m" $$ >/dev/null 2>&1 || ft_err "taskset -p $_m: cannot pin the script"
+			vcall clock 20 && [ "$C_OK" = 20 ] || ft_err "clock reads on CPU mask $_m: $C_LINE"
+		done
+		taskset -p 3 $$ >/dev/null 2>&1
+		echo 0 >"$_hook"
+		_w=$(($(stat_of "$STATS" handback_waits) - _w0))
+		_e=$(($(stat_of "$STATS" send_errors) - _e0))
+		[ "$_w" -gt 0 ] || ft_err "no send waited for a buffer being handed back (handback_waits +0): the case was not reached"
+		ft_want "send_errors" "$_e" 0
+		note "$_t: handback_waits +$_w, send_errors +$_e"
+	fi
+	if [ -z "$FT_ERR" ]; then
+		result_ok "$_t"
+	else
+		result_fail "$_t" "$FT_ERR"
+	fi
+	rmmod virtio_scmi 2>/dev/null
+}
+
 param_tests() {
 	for v in -1 0 1025 4294967296 abc 1.5; do param max_msg $v; done
 	for v in -1 0 31 4097 99999999999 abc; do param max_msg_size $v; done
@@ -316,6 +361,7 @@ param_tests() {
 	done
 	# Valid settings other than the defaults.
 	param_valid max_msg=1 1 "(1 in flight)"
+	handback_test
 	param_valid max_msg_size=32 32 "max_msg_size 32,"
 	param_valid max_msg_size=4096 4096 "max_msg_size 4096,"
 	param_valid spin_us=0 0 "spin 0 us"
