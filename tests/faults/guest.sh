@@ -265,6 +265,16 @@ param() {
 # and serves the exerciser's calls (sync perf and clock reads, async
 # sensor reads: delayed responses on the eventq) and, with CHECKS set,
 # those exerciser checks; then the module is unloaded again.
+# param_done: report test $_t from FT_ERR and unload the module
+param_done() {
+	if [ -z "$FT_ERR" ]; then
+		result_ok "$_t"
+	else
+		result_fail "$_t" "$FT_ERR"
+	fi
+	rmmod virtio_scmi 2>/dev/null
+}
+
 param_valid() {
 	_t="param-valid/$1"
 	_pn=${1%%=*} _pv=${1#*=}
@@ -296,12 +306,7 @@ param_valid() {
 		fi
 	done
 	note "$_t: ${_probe#*] }"
-	if [ -z "$FT_ERR" ]; then
-		result_ok "$_t"
-	else
-		result_fail "$_t" "$FT_ERR"
-	fi
-	rmmod virtio_scmi 2>/dev/null
+	param_done
 }
 
 # A reply's delivery that wakes its caller and is held before it hands the
@@ -341,12 +346,7 @@ handback_test() {
 		ft_want "send_errors" "$_e" 0
 		note "$_t: handback_waits +$_w, send_errors +$_e"
 	fi
-	if [ -z "$FT_ERR" ]; then
-		result_ok "$_t"
-	else
-		result_fail "$_t" "$FT_ERR"
-	fi
-	rmmod virtio_scmi 2>/dev/null
+	param_done
 }
 
 param_tests() {
