@@ -196,11 +196,11 @@ _pm_consumer_image() {
 	t_note "pm/$k: consumer/image: cycle 1 changes (agent): $(sed -n 's/^first //p' <<<"$out")"
 	_pm_consumer_marks "$pre" "$(sed -n 's/^marks //p' <<<"$out")" "$cycles" "$f"
 	n=$(sed -n 's/^bad //p' <<<"$out")
-	if [ -z "$n" ]; then t_pass "$pre/platform_refused_then_reset"; else
-		t_fail "$pre/platform_refused_then_reset" "$n ($f)"; fi
+	if [ -z "$n" ]; then $_PMC_PASS "$pre/platform_refused_then_reset"; else
+		$_PMC_FAIL "$pre/platform_refused_then_reset" "$n ($f)"; fi
 	n=$(tr -d '\r' <"$GUEST_DIR/console.log" | awk '$1 == "VC-LOG" && $2 == "image" && $5 == "restore_early" && $6 == -19' | wc -l)
-	if [ "$n" = "$cycles" ]; then t_pass "$pre/restore_early_enodev"; else
-		t_fail "$pre/restore_early_enodev" "the consumer's restore_early returned -19 (ENODEV: transport frozen) in $n of $cycles cycles"; fi
+	if [ "$n" = "$cycles" ]; then $_PMC_PASS "$pre/restore_early_enodev"; else
+		$_PMC_FAIL "$pre/restore_early_enodev" "the consumer's restore_early returned -19 (ENODEV: transport frozen) in $n of $cycles cycles"; fi
 }
 
 # _pm_consumer_order K NAME LOG: the platform's changes against the
@@ -310,12 +310,13 @@ _pm_kernel() {
 
 # _pm_upstream K: the consumer's suspend-to-idle cycles with the upstream
 # transport (scmi_transport_virtio built out of tree, tests/lib/kernels.sh
-# upstream_transport), VSCMI_PM_UPSTREAM cycles (0: not run).  A
+# upstream_transport), VSCMI_PM_UPSTREAM cycles (0: not run), and with
+# VSCMI_PM_UPSTREAM_IMAGES (0) that many hibernation image cycles.  A
 # measurement for README's comparison, not a test of ours: the guest's and
 # the platform log's verdicts become notes ("measured: ..."); what is
 # asserted is that the boot ran them (pm/K/upstream/*).
 _pm_upstream() {
-	local k=$1 cycles=${VSCMI_PM_UPSTREAM:-0} up script
+	local k=$1 cycles=${VSCMI_PM_UPSTREAM:-0} up script images=${VSCMI_PM_UPSTREAM_IMAGES:-0} append="" disk=""
 	if [ "$cycles" = 0 ]; then
 		t_skip "pm/$k/upstream/completed" "VSCMI_PM_UPSTREAM=0: the upstream transport's consumer cycles not asked for"
 		return
@@ -325,11 +326,19 @@ _pm_upstream() {
 		return
 	fi
 	script=$RB_BDIR/pm-upstream.sh
-	rb_script "$script" "RB_PM_TRANSPORT=upstream RB_PM_ONLY=consumer RB_PM_S2IDLE=$cycles RB_PM_IMAGES=0 RB_PM_CYCLES=0 RB_INFLIGHT=" "$RB_DIR/pm-guest.sh"
+	rb_script "$script" "RB_PM_TRANSPORT=upstream RB_PM_ONLY=consumer RB_PM_S2IDLE=$cycles RB_PM_IMAGES=$images RB_PM_CYCLES=0 RB_INFLIGHT=" "$RB_DIR/pm-guest.sh"
+	# image cycles (VSCMI_PM_UPSTREAM_IMAGES): the swap disk and boot
+	# arguments of ours' (_pm_kernel)
+	if [ "$images" != 0 ]; then
+		rm -f "$RB_BDIR/swap-upstream.img" && truncate -s 384M "$RB_BDIR/swap-upstream.img"
+		disk="-drive file=$RB_BDIR/swap-upstream.img,if=none,id=swap,format=raw -device virtio-blk-pci,drive=swap,bus=pcie.0 "
+		append="no_console_suspend"
+		case $k in 6.*) append+=" arm64.nolva" ;; esac
+	fi
 	GUEST_DT_HOOK=$TESTS/consumer/dt-hook.sh GUEST_SCMI_PROTOCOLS=$RB_PROTOCOLS guest_boot --kernel "$k" --name pm-upstream \
-		--script "$script" --modules "$up $RB_MODULES" --smp 2 --mem 512 --no-autoload \
-		--timeout "$((300 + cycles * 300))" \
-		--qemu-args "-global vhost-user-scmi-pci.x-pcie-pm-no-soft-reset=on" \
+		--script "$script" --modules "$up $RB_MODULES" --stock-modules virtio_blk --smp 2 --mem 512 --no-autoload \
+		--timeout "$((300 + cycles * 300 + images * 900))" ${append:+--append "$append"} \
+		--qemu-args "$disk-global vhost-user-scmi-pci.x-pcie-pm-no-soft-reset=on" \
 		--during "bash '$RB_DIR/host-pm.sh' 0"
 	t_note "pm/$k: upstream boot ${GUEST_STATUS} after $(rb_guest_wall) s ($GUEST_DIR)"
 	rb_notes "$GUEST_DIR" 'pm: '
@@ -337,6 +346,7 @@ _pm_upstream() {
 	guest_results "pm/$k/upstream"
 	_PMC_PASS=_pm_measured_pass _PMC_FAIL=_pm_measured_fail
 	_pm_consumer_check "$k" s2idle "$cycles" 1
+	[ "$images" = 0 ] || _pm_consumer_check "$k" image "$images" 2
 	_PMC_PASS=t_pass _PMC_FAIL=t_fail
 }
 
