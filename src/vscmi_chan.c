@@ -767,30 +767,39 @@ int vscmi_chan_send(struct vscmi_chan *ch, u32 hdr, const void *payload,
 		    size_t len, void *cookie, unsigned int flags,
 		    struct vscmi_msg **out, void **publish)
 {
-	long left = msecs_to_jiffies(VSCMI_HANDBACK_WAIT_MS);
+	unsigned long end = jiffies + msecs_to_jiffies(VSCMI_HANDBACK_WAIT_MS);
 	bool waited = false;
+	long left;
 	int ret;
 
 	for (;;) {
 		ret = vscmi_send_try(ch, hdr, payload, len, cookie, flags, out,
 				     publish);
-		if (ret != -ENOBUFS || !(flags & VSCMI_SEND_MAY_SLEEP) ||
-		    !READ_ONCE(ch->deliveries) || left <= 0)
+		/* -EAGAIN: the pool is empty; only that is waited for */
+		if (ret != -EAGAIN || !(flags & VSCMI_SEND_MAY_SLEEP) ||
+		    !READ_ONCE(ch->deliveries))
+			break;
+		left = (long)(end - jiffies);
+		if (left <= 0)
 			break;
 		might_sleep();
 		if (!waited)
 			atomic64_inc(&ch->stats->handback_waits);
 		waited = true;
-		left = wait_event_timeout(ch->idle,
-					  !READ_ONCE(ch->deliveries) ||
-					  !list_empty_careful(&ch->free), left);
+		wait_event_timeout(ch->idle, !READ_ONCE(ch->deliveries) ||
+				   !list_empty_careful(&ch->free), left);
 	}
+	if (ret == -EAGAIN)
+		ret = -ENOBUFS;
 	if (ret)
 		atomic64_inc(&ch->stats->send_errors);
 	return ret;
 }
 
-/* One attempt of vscmi_chan_send(), never sleeping. */
+/*
+ * One attempt of vscmi_chan_send(), never sleeping: -EAGAIN when the pool
+ * is empty, -ENOBUFS when the ring has no room.
+ */
 static int vscmi_send_try(struct vscmi_chan *ch, u32 hdr, const void *payload,
 			  size_t len, void *cookie, unsigned int flags,
 			  struct vscmi_msg **out, void **publish)
@@ -814,7 +823,7 @@ static int vscmi_send_try(struct vscmi_chan *ch, u32 hdr, const void *payload,
 	}
 	m = list_first_entry_or_null(&ch->free, struct vscmi_msg, node);
 	if (!m) {
-		ret = -ENOBUFS;
+		ret = -EAGAIN;
 		goto err;
 	}
 	m->req_len = vscmi_sdu_build(m->req, VSCMI_HDR_SIZE + m->resp_size -
