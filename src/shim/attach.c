@@ -168,6 +168,21 @@ static int vscmi_bus_notify(struct notifier_block *nb, unsigned long action,
 	return NOTIFY_OK;
 }
 
+/*
+ * The core's pool of command transfers: one more than the commands the
+ * device may hold.  The core's reply path keeps its reference on a
+ * transfer until after it has woken the caller, so a caller that sends
+ * again at once on another CPU finds the transfer not yet back in the
+ * pool (-ENOMEM with max_msg=1, seen on 6.12-rt); the spare transfer
+ * covers that, and our own pool still bounds what is in flight (a send
+ * beyond it waits for a buffer being handed back, or fails).  At most
+ * the 10-bit token space, which the core checks.
+ */
+static unsigned int vscmi_core_xfers(struct vscmi_device *vd)
+{
+	return min_t(unsigned int, vd->cmd_max + 1, VSCMI_TOKENS);
+}
+
 static unsigned int vscmi_get_max_msg(struct scmi_chan_info *base_cinfo)
 {
 	struct vscmi_attach *at = vscmi_get_inst();
@@ -176,7 +191,7 @@ static unsigned int vscmi_get_max_msg(struct scmi_chan_info *base_cinfo)
 		return 0;
 	if (base_cinfo->transport_info == &at->vd->evt)
 		return at->vd->evt_max;
-	return at->vd->cmd_max;
+	return vscmi_core_xfers(at->vd);
 }
 
 static int vscmi_send_message(struct scmi_chan_info *cinfo,
@@ -329,7 +344,7 @@ int vscmi_attach_probe(struct vscmi_device *vd)
 	struct scmi_desc desc = {
 		.ops = &vscmi_ops,
 		.max_rx_timeout_ms = vd->timeout_ms,
-		.max_msg = vd->cmd_max,
+		.max_msg = vscmi_core_xfers(vd),
 		.max_msg_size = vd->max_payload,
 		.force_polling = vd->polling,
 		.sync_cmds_completed_on_ret = false,
