@@ -283,8 +283,8 @@ param_valid() {
 	rmmod virtio_scmi 2>/dev/null
 	_n0=$(dmesg | wc -l)
 	if ! out=$(load_good "$1"); then
-		result_fail "$_t" "$out"
-		rmmod virtio_scmi 2>/dev/null
+		ft_err "$out"
+		param_done
 		return
 	fi
 	find_stats
@@ -323,8 +323,8 @@ handback_test() {
 	FT_ERR=
 	rmmod virtio_scmi 2>/dev/null
 	if ! out=$(load_good max_msg=1 spin_us=0); then
-		result_fail "$_t" "$out"
-		rmmod virtio_scmi 2>/dev/null
+		ft_err "$out"
+		param_done
 		return
 	fi
 	find_stats

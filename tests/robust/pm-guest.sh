@@ -310,6 +310,29 @@ restores() {
 	dmesg | grep -c 'Hibernation image restored successfully'
 }
 
+# image_setup: hibernation to the swap disk /dev/vda with test_resume and
+# pm_debug_messages on; false, with hibernate/image reported (skipped
+# where the kernel cannot, failed where the boot's disk is wrong), if not.
+image_setup() {
+	case " $(cat /sys/power/state) " in
+	*" disk "*) ;;
+	*) result_skip hibernate/image "no 'disk' in /sys/power/state (hibernation unavailable)"; return 1 ;;
+	esac
+	grep -q test_resume /sys/power/disk ||
+		{ result_skip hibernate/image "no test_resume in /sys/power/disk"; return 1; }
+	[ -w /sys/power/pm_debug_messages ] ||
+		{ result_skip hibernate/image "no /sys/power/pm_debug_messages (CONFIG_PM_SLEEP_DEBUG) to see the restore"; return 1; }
+	[ -b /dev/vda ] || { result_fail hibernate/image "no swap disk /dev/vda"; return 1; }
+	if ! mkswap /dev/vda >/tmp/sw.err 2>&1 || ! swapon /dev/vda 2>>/tmp/sw.err; then
+		result_fail hibernate/image "swap: $(cat /tmp/sw.err | tr '\n' ' ')"
+		return 1
+	fi
+	cat /sys/block/vda/dev >/sys/power/resume
+	echo test_resume >/sys/power/disk
+	echo none >/sys/power/pm_test
+	echo 1 >/sys/power/pm_debug_messages
+}
+
 # The upstream transport's image cycles (its measurement boot, on demand):
 # the consumer's section only, timed per cycle; ours' traffic checks need
 # our module and vscmi_traffic, which this boot does not load.
@@ -317,16 +340,7 @@ upstream_image_cycles() {
 	[ "$RB_PM_IMAGES" = 0 ] && return 0
 	# this boot loads modules by hand (no autoload): the swap disk's driver
 	modprobe virtio_blk 2>/dev/null && wait_for /dev/vda 10
-	grep -q test_resume /sys/power/disk 2>/dev/null && [ -w /sys/power/pm_debug_messages ] && [ -b /dev/vda ] ||
-		{ result_skip hibernate/image "no test_resume, pm_debug_messages or swap disk"; return 0; }
-	if ! mkswap /dev/vda >/tmp/sw.err 2>&1 || ! swapon /dev/vda 2>>/tmp/sw.err; then
-		result_fail hibernate/image "swap: $(cat /tmp/sw.err | tr '\n' ' ')"
-		return 0
-	fi
-	cat /sys/block/vda/dev >/sys/power/resume
-	echo test_resume >/sys/power/disk
-	echo none >/sys/power/pm_test
-	echo 1 >/sys/power/pm_debug_messages
+	image_setup || return 0
 	_ld0=$(restores)
 	consumer_begin
 	_i=0
@@ -362,28 +376,17 @@ image_cycles() {
 	fi
 	if [ "$RB_PM_IMAGES" = 0 ]; then
 		result_skip hibernate/image "VSCMI_PM_IMAGES=0: no image cycles asked for"
-		[ "$RB_PM_TRANSPORT" = upstream ] || consumer_end image 0 freeze_late restore_early
+		consumer_end image 0 freeze_late restore_early
 		return
 	fi
-	case " $(cat /sys/power/state) " in
-	*" disk "*) ;;
-	*) result_skip hibernate/image "no 'disk' in /sys/power/state (hibernation unavailable)"; return ;;
-	esac
-	grep -q test_resume /sys/power/disk ||
-		{ result_skip hibernate/image "no test_resume in /sys/power/disk"; return; }
-	[ -w /sys/power/pm_debug_messages ] ||
-		{ result_skip hibernate/image "no /sys/power/pm_debug_messages (CONFIG_PM_SLEEP_DEBUG) to see the restore"; return; }
-	[ -b /dev/vda ] || { result_fail hibernate/image "no swap disk /dev/vda"; return; }
-	if ! mkswap /dev/vda >/tmp/sw.err 2>&1 || ! swapon /dev/vda 2>>/tmp/sw.err; then
-		result_fail hibernate/image "swap: $(cat /tmp/sw.err | tr '\n' ' ')"
-		return
-	fi
+	image_setup || return
 	_tail=$(swap_tail)
-	[ ${#_tail} = 80 ] || { result_fail hibernate/image "cannot read the swap header of /dev/vda (${#_tail} hex digits)"; swapoff /dev/vda; return; }
-	cat /sys/block/vda/dev >/sys/power/resume
-	echo test_resume >/sys/power/disk
-	echo none >/sys/power/pm_test
-	echo 1 >/sys/power/pm_debug_messages
+	if [ ${#_tail} != 80 ]; then
+		result_fail hibernate/image "cannot read the swap header of /dev/vda (${#_tail} hex digits)"
+		echo 0 >/sys/power/pm_debug_messages
+		swapoff /dev/vda
+		return
+	fi
 	vt reset
 	vt start 2 0 1
 	_good=0 _sv=0 _first= _i=0 _t0=$(cut -d' ' -f1 /proc/uptime)
