@@ -216,6 +216,11 @@ suite_package() {
 	else
 		t_fail "package: virtio-scmi-dkms control" "$(tr '\n' ' ' <<<"$f" | cut -c1-200)"
 	fi
+	# the build compiles a host program: the compiler and the C library's
+	# headers (gcc alone does not bring libc6-dev on a minimal system)
+	grep -Eq '^Depends:.* gcc(,|$)' <<<"$f" && grep -Eq '^Depends:.*libc6-dev \| libc-dev' <<<"$f" &&
+		t_pass "package: virtio-scmi-dkms Depends: gcc, libc6-dev | libc-dev (the build's host program)" ||
+		t_fail "package: virtio-scmi-dkms Depends: gcc, libc6-dev | libc-dev" "$(grep '^Depends:' <<<"$f")"
 	t_check "package: .dsc has Testsuite: autopkgtest-pkg-dkms" grep -q '^Testsuite: autopkgtest-pkg-dkms' "$out/virtio-scmi_${v}.dsc"
 	t_check "package: debian/control has Rules-Requires-Root: no and dh-sequence-dkms" \
 		bash -c "grep -q '^Rules-Requires-Root: no' '$TOP/debian/control' && grep -q 'dh-sequence-dkms' '$TOP/debian/control'"
