@@ -10,6 +10,13 @@
 #   healthy; then "apt remove virtio-scmi-dkms" as a user would, and reboot.
 # Boot 2 (phase "removed"): the module is gone, nothing is left in
 #   /lib/modules or /var/lib/dkms, diag reports SCMI down; power off.
+# /etc/vscmi-install-check/expect-kernel, if there, names the kernel boot 1
+# must run (test "kernel").  With /etc/vscmi-install-check/reinstall there,
+# boot 1 does not reboot after the removal: it unloads the module (the
+# device is then there and unbound, as on a guest that never had the
+# package), installs the package again from its .deb in /root/pkgs, and
+# checks that the postinst loaded the module and SCMI is live without a
+# reboot; then it powers off.
 set -uo pipefail
 
 state=/var/lib/vscmi-install-check/phase
@@ -35,12 +42,42 @@ wait_for() {	# wait_for SECONDS CMD...
 }
 clk_live() { [ "$(cat /sys/kernel/debug/clk/scmi_clk_cpu/clk_rate 2>/dev/null)" = 800000000 ]; }
 
+# reinstall: the package installed again on this running guest, whose
+# device is there and unbound (see the top of this file).
+reinstall() {
+	local deb t0 d
+	rmmod virtio_scmi && ok reinstall-unloaded || nok reinstall-unloaded "rmmod virtio_scmi failed"
+	d=$(grep -l '^0x0020$' /sys/bus/virtio/devices/*/device 2>/dev/null | head -n 1)
+	[ -n "$d" ] && [ ! -e "${d%/device}/driver" ] && ok reinstall-device-unbound ||
+		nok reinstall-device-unbound "device 32 '${d%/device}' has a driver or is gone"
+	deb=$(ls /root/pkgs/virtio-scmi-dkms_*_all.deb 2>/dev/null | head -n 1)
+	if [ -z "$deb" ]; then
+		nok reinstall-apt "no /root/pkgs/virtio-scmi-dkms_*_all.deb in the guest"
+		return
+	fi
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	echo "VSCMI-APT-INSTALL-BEGIN apt install $deb"
+	DEBIAN_FRONTEND=noninteractive apt install "$deb" 2>&1 | sed 's/^/VSCMI-APT /'
+	rc=${PIPESTATUS[0]}
+	[ "$rc" = 0 ] && ok reinstall-apt || nok reinstall-apt "apt install $deb: exit $rc"
+	if wait_for 30 clk_live && grep -q '^virtio_scmi ' /proc/modules; then
+		note "installed again and live $(awk -v t0="$t0" '{ printf "%.1f", $1 - t0 }' /proc/uptime) s after apt install began"
+		ok reinstall-live-without-reboot
+	else
+		nok reinstall-live-without-reboot "after apt install: virtio_scmi $(grep -c '^virtio_scmi ' /proc/modules) loaded, clock rate '$(cat /sys/kernel/debug/clk/scmi_clk_cpu/clk_rate 2>&1)'"
+	fi
+}
+
 mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
 rel=$(uname -r)
 note "phase $phase, kernel $rel, uptime $(cut -d' ' -f1 /proc/uptime) s"
 echo "VSCMI-PHASE $phase"
 
 if [ "$phase" = installed ]; then
+	want=$(cat /etc/vscmi-install-check/expect-kernel 2>/dev/null)
+	if [ -n "$want" ]; then
+		[ "$rel" = "$want" ] && ok kernel || nok kernel "running $rel, want $want"
+	fi
 	if wait_for 60 clk_live; then
 		echo "VSCMI-CLOCK-LIVE uptime=$(cut -d' ' -f1 /proc/uptime)"
 		ok clock-live
@@ -80,6 +117,14 @@ if [ "$phase" = installed ]; then
 	DEBIAN_FRONTEND=noninteractive bash -c "$cmd" 2>&1 | sed 's/^/VSCMI-APT /'
 	rc=${PIPESTATUS[0]}
 	[ "$rc" = 0 ] && ok apt-remove || nok apt-remove "$cmd: exit $rc"
+	if [ -e /etc/vscmi-install-check/reinstall ]; then
+		reinstall
+		echo "done" >"$state"
+		sync
+		finish
+		systemctl poweroff
+		exit 0
+	fi
 	mkdir -p "${state%/*}"
 	echo removed >"$state"
 	sync
@@ -95,11 +140,13 @@ left=$(find /lib/modules /usr/lib/modules -name 'virtio_scmi.ko*' 2>/dev/null)
 [ -z "$left" ] && ok no-ko-left || nok no-ko-left "$left"
 left=$(find /var/lib/dkms -path '*virtio-scmi*' 2>/dev/null | head -n 3)
 [ -z "$left" ] && ok no-dkms-state-left || nok no-dkms-state-left "$left"
-[ ! -e /usr/src/virtio-scmi-* ] 2>/dev/null && ok no-sources-left || nok no-sources-left "$(ls -d /usr/src/virtio-scmi-*)"
+left=$(compgen -G '/usr/src/virtio-scmi-*')
+[ -z "$left" ] && ok no-sources-left || nok no-sources-left "$left"
 out=$(virtio-scmi-diag 2>&1); rc=$?
 echo "$out" | sed 's/^/VSCMI-DIAG /'
 [ $rc = 1 ] && echo "$out" | grep -q 'Module installed.*not installed' && ok diag-says-not-installed ||
 	nok diag-says-not-installed "exit $rc"
-echo done >"$state"
+
+echo "done" >"$state"
 finish
 systemctl poweroff

@@ -15,11 +15,18 @@
 #                                  arm64 (the diag tool's build dependencies)
 #   inst_diag_deb OUTDIR           cross build virtio-scmi-diag_<v>_arm64.deb
 #                                  (cached by source hash), print its path
-#   inst_image DIR IMG [REMOVE_CMD] disk image of DIR with the boot-time
+#   inst_image DIR IMG [REMOVE_CMD [KERNEL [reinstall]]]
+#                                  disk image of DIR with the boot-time
 #                                  check service (tests/install/guest-check.sh),
-#                                  which runs REMOVE_CMD (the README's) on boot 1
-#   inst_boot IMG DIR NAME TIMEOUT boot IMG (its own kernel and initrd, a
-#                                  copy of its /boot in DIR) with the SCMI platform; console in
+#                                  which runs REMOVE_CMD (the README's) on boot 1,
+#                                  checks that boot 1 runs KERNEL if given, and
+#                                  with "reinstall" installs the package again
+#                                  in that boot instead of rebooting
+#   inst_boot IMG DIR NAME TIMEOUT [KERNEL]
+#                                  boot IMG (its own kernel and initrd, a copy
+#                                  of its /boot in DIR: the newest, as a boot
+#                                  loader's default, or KERNEL, as picked in
+#                                  its menu) with the SCMI platform; console in
 #                                  $RESULTS/install/NAME/console.log; sets
 #                                  INST_CLOCK_LIVE_AT (epoch s) when the guest
 #                                  reported a live SCMI clock
@@ -145,9 +152,12 @@ inst_diag_deb() {
 }
 
 inst_image() {
-	local dir=$1 img=$2 remove_cmd=${3:-apt remove virtio-scmi-dkms} size
+	local dir=$1 img=$2 remove_cmd=${3:-apt remove virtio-scmi-dkms} kernel=${4:-} then=${5:-} size
 	mkdir -p "$dir/etc/vscmi-install-check"
 	echo "$remove_cmd" >"$dir/etc/vscmi-install-check/remove-cmd"
+	rm -f "$dir/etc/vscmi-install-check/expect-kernel" "$dir/etc/vscmi-install-check/reinstall"
+	[ -z "$kernel" ] || echo "$kernel" >"$dir/etc/vscmi-install-check/expect-kernel"
+	[ "$then" != reinstall ] || : >"$dir/etc/vscmi-install-check/reinstall"
 	install -m 0755 "$TOP/tests/install/guest-check.sh" "$dir/usr/local/sbin/vscmi-install-check"
 	cat >"$dir/etc/systemd/system/vscmi-install-check.service" <<'EOT'
 [Unit]
@@ -178,12 +188,14 @@ EOT
 }
 
 inst_boot() {
-	local img=$1 dir=$2 name=$3 timeout=$4 out rel args qpid t0 rc
+	local img=$1 dir=$2 name=$3 timeout=$4 rel=${5:-} out args qpid t0 rc
 	out=$RESULTS/install/$name
 	mkdir -p "$out"
 	rm -f "$out"/{console.log,qemu.log,status}
-	rel=$(basename "$(ls "$dir"/vmlinuz-* | sort -V | tail -n 1)")
-	rel=${rel#vmlinuz-}
+	if [ -z "$rel" ]; then
+		rel=$(basename "$(ls "$dir"/vmlinuz-* | sort -V | tail -n 1)")
+		rel=${rel#vmlinuz-}
+	fi
 	cp "$dir/vmlinuz-$rel" "$out/vmlinuz"
 	cp "$dir/initrd.img-$rel" "$out/initrd.img"
 	guest_dtb "$out/virt-scmi.dtb" 2 1024 || { echo dtb-failed >"$out/status"; return 1; }
